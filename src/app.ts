@@ -1,0 +1,70 @@
+// The app factory: builds the whole mock server, never listens. Tests and the CLI both build it here.
+import Fastify, { type FastifyInstance } from 'fastify'
+import cors from '@fastify/cors'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { DestinationStream } from 'pino'
+import type { Fixtures } from './schemas/fixtures.js'
+import type { LogLevel } from './config.js'
+import { VERSION } from './version.js'
+import jsonBody from './plugins/json-body.js'
+import errors from './plugins/errors.js'
+import store from './plugins/store.js'
+import auth from './plugins/auth.js'
+import openapi from './plugins/openapi.js'
+import healthRoutes from './routes/health.js'
+import openapiRoutes from './routes/openapi.js'
+import apikeyRoutes from './routes/apikey.js'
+
+/** What `buildApp` needs. */
+export interface AppOptions {
+  /** Initial state: repos, keys and bearer tokens, already checked (`loadFixtureFile` or `validateFixtures`). */
+  fixtures: Fixtures
+  /** pino level; default "info". Tests usually pass "silent". */
+  logLevel?: LogLevel
+  /** Where log lines go; default stdout. The CLI passes a pretty printer on a TTY. */
+  logStream?: DestinationStream
+}
+
+/** Headers a browser may send cross-origin, and the ones it may read back. */
+const CORS = {
+  origin: true,
+  credentials: true,
+  allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer'],
+  exposedHeaders: ['WWW-Authenticate']
+}
+
+/**
+ * Builds the mock server with all plugins and routes registered, in order: CORS (so preflight is
+ * answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes.
+ * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
+ * @param options fixtures and logging
+ * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
+ */
+export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: logLevel,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+      ...(logStream === undefined ? {} : { stream: logStream })
+    },
+    // One log line per request, written when the answer is sent (below), instead of Fastify's two.
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request completed')
+  })
+
+  await app.register(cors, CORS)
+  await app.register(jsonBody)
+  await app.register(errors)
+  await app.register(store, { fixtures })
+  await app.register(auth, { tokens: fixtures.tokens })
+  await app.register(openapi, { version: VERSION })
+
+  await app.register(healthRoutes)
+  await app.register(openapiRoutes)
+  await app.register(apikeyRoutes)
+  return app
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The command-line entry: resolves settings, loads fixtures, listens, and shuts down gracefully on signals.
+import closeWithGrace from 'close-with-grace'
+import pretty from 'pino-pretty'
+import { buildApp } from './app.js'
+import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
+import { FixtureError, loadFixtureFile } from './fixtures.js'
+import { VERSION } from './version.js'
+
+/** Exit code for a bad flag, environment variable or fixture file. */
+const EXIT_USAGE = 2
+/** Exit code when the server cannot listen. */
+const EXIT_LISTEN = 1
+/** The ready line's fixed text, followed by the URL: `flashback-mock listening on http://127.0.0.1:3000`. */
+const READY_TEXT = 'flashback-mock listening on'
+/** Levels above info, at which the ready line is still logged. */
+const QUIET_LEVELS: readonly string[] = ['fatal', 'error', 'warn']
+/** How long in-flight requests get after SIGTERM or SIGINT before the process is killed, in ms. */
+const GRACE_MS = 3000
+
+function fail (message: string, code: number): never {
+  process.stderr.write(`flashback-mock: ${message}\n`)
+  process.exit(code)
+}
+
+function listenFailure (err: NodeJS.ErrnoException, { host, port }: Config): string {
+  if (err.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use; pick another with --port (or PORT)`
+  return `cannot listen on ${host}:${port}: ${err.message}`
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    const command = resolveConfig(process.argv.slice(2), process.env)
+    if (command.command === 'help') return void process.stdout.write(`${HELP}\n`)
+    if (command.command === 'version') return void process.stdout.write(`${VERSION}\n`)
+    config = command.config
+  } catch (err) {
+    return fail((err as ConfigError).message, EXIT_USAGE)
+  }
+
+  const fixtures = await loadFixtureFile(config.fixtures).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
+  const app = await buildApp({
+    fixtures,
+    logLevel: config.logLevel,
+    logStream: process.stdout.isTTY ? pretty({ colorize: true }) : undefined
+  })
+
+  closeWithGrace({ delay: GRACE_MS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
+  // logged even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
+  const raise = QUIET_LEVELS.includes(config.logLevel)
+  if (raise) app.log.level = 'info'
+  await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: (address) => `${READY_TEXT} ${address}`
+  }).catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
+  if (raise) app.log.level = config.logLevel
+}
+
+await main()

@@ -1,0 +1,104 @@
+// Resolves the CLI's settings: flags beat environment variables, which beat defaults; then checks them.
+import { parseArgs } from 'node:util'
+import { resolve } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { StringEnum } from './schemas/common.js'
+import { compileChecker } from './validation.js'
+import { DEFAULT_FIXTURES_PATH } from './fixtures.js'
+
+/** pino log levels, quietest last. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** A pino log level. */
+export type LogLevel = typeof LOG_LEVELS[number]
+
+/** The checked settings of one server run. */
+export const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' }),
+  host: Type.String({ minLength: 1, description: 'Interface to listen on.' }),
+  fixtures: Type.String({ minLength: 1, description: 'Path of the fixture file.' }),
+  logLevel: StringEnum(LOG_LEVELS, { description: 'pino log level.' })
+})
+
+/** `{ port, host, fixtures, logLevel }`; `fixtures` is an absolute path. */
+export type Config = Static<typeof ConfigSchema>
+
+/** What the command line asks for: run the server, or print help or the version. */
+export type Command = { command: 'run', config: Config } | { command: 'help' } | { command: 'version' }
+
+/** A bad flag or environment variable. The message is one line that names the setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Each setting: its flag, its environment twin, its default and its help line. Shown by `--help` and the README. */
+export const SETTINGS = {
+  port: { flag: '--port', env: 'PORT', default: '3000', help: 'TCP port to listen on (0 picks a free port)' },
+  host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on (0.0.0.0 for all)' },
+  fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys and bearer tokens' },
+  logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` }
+} as const
+
+type Setting = keyof typeof SETTINGS
+
+/** The `--help` text. */
+export const HELP = [
+  'Usage: flashback-mock [options]',
+  '',
+  'A mock server for the Flashback platform REST API.',
+  '',
+  'Options (each flag has an environment variable twin; flags win):',
+  ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(20)} ${s.env.padEnd(24)} ${s.help}`),
+  `  ${'--help'.padEnd(20)} ${''.padEnd(24)} print this help`,
+  `  ${'--version'.padEnd(20)} ${''.padEnd(24)} print the version`,
+  '',
+  `Default fixtures: ${DEFAULT_FIXTURES_PATH}`
+].join('\n')
+
+const checkConfig = compileChecker(ConfigSchema)
+
+/**
+ * Resolves the settings from the command line and the environment.
+ * @param argv arguments after the script, e.g. `process.argv.slice(2)`
+ * @param env environment variables; an empty one counts as unset
+ * @returns the command to run, with checked settings; a relative fixtures path is made absolute
+ * @throws ConfigError with one line naming the bad flag or variable and what was expected
+ */
+export function resolveConfig (argv: string[], env: Record<string, string | undefined>): Command {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        fixtures: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
+        version: { type: 'boolean' }
+      }
+    }).values
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message.split(/\.(?:\s|$)/)[0]} (see --help)`)
+  }
+  if (values.help === true) return { command: 'help' }
+  if (values.version === true) return { command: 'version' }
+
+  const sources = {} as Record<Setting, string>
+  const raw = {} as Record<Setting, string>
+  for (const [name, s] of Object.entries(SETTINGS) as Array<[Setting, typeof SETTINGS[Setting]]>) {
+    const flag = values[s.flag.slice(2)] as string | undefined
+    const fromEnv = env[s.env] === '' ? undefined : env[s.env]
+    raw[name] = flag ?? fromEnv ?? s.default
+    sources[name] = flag !== undefined ? s.flag : fromEnv !== undefined ? `${s.env} (environment)` : 'default'
+  }
+  const candidate = { ...raw, port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port }
+  const result = checkConfig(candidate)
+  if (!result.ok) {
+    const name = result.problem.path[0] as Setting
+    throw new ConfigError(`Invalid ${sources[name]} ${JSON.stringify(raw[name])}: ${result.problem.expected}`)
+  }
+  return { command: 'run', config: { ...result.value, fixtures: resolve(result.value.fixtures) } }
+}

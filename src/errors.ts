@@ -1,0 +1,14 @@
+// Named errors the routes throw; the error handler turns each into { success: false, message, code }.
+import createError from '@fastify/error'
+
+/** 401: bearer token missing, malformed or unknown. Message: the reason. */
+export const UnauthorizedError = createError<[string]>('FBM_UNAUTHORIZED', '%s', 401)
+
+/** 403: a valid token on a repo it may not use. Message argument: the repoId. */
+export const ForbiddenError = createError<[string]>('FBM_FORBIDDEN', 'This bearer token may not use repo "%s"', 403)
+
+/** 404: no repo with this id. Message argument: the repoId. */
+export const RepoNotFoundError = createError<[string]>('FBM_REPO_NOT_FOUND', 'Repo "%s" not found', 404)
+
+/** 401: a Bearer token was sent but is malformed or unknown (RFC 6750 `invalid_token`). Message: the reason. */
+export const InvalidTokenError = createError<[string]>('FBM_INVALID_TOKEN', '%s', 401)

@@ -1,0 +1,81 @@
+// Loads and checks fixture files: schema first, then the rules a schema cannot say (unique ids, known repos).
+import { readFile } from 'node:fs/promises'
+import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
+import { compileChecker, jsonPath } from './validation.js'
+
+/** The fixture file shipped with the package: two repos, a development token and a limited token. */
+export const DEFAULT_FIXTURES_PATH = new URL('../fixtures/default.json', import.meta.url).pathname
+
+/** A fixture file or object that cannot be used. The message names the source and the JSON path. */
+export class FixtureError extends Error {
+  override name = 'FixtureError'
+}
+
+const checkSchema = compileChecker(FixturesSchema)
+
+/**
+ * Checks fixture data against `FixturesSchema` and the cross-reference rules: repo ids, key ids, key
+ * values and tokens are unique, and every repo a token names exists. The data is not modified.
+ * @param data parsed JSON
+ * @param source what to call the data in messages, usually the file path
+ * @returns the same data, typed
+ * @throws FixtureError `"<source>: <$.json.path> <what was expected>"`
+ */
+export function validateFixtures (data: unknown, source: string): Fixtures {
+  const result = checkSchema(data)
+  if (!result.ok) {
+    throw new FixtureError(`${source}: ${jsonPath(result.problem.path)} ${result.problem.expected}`)
+  }
+  const fixtures = result.value
+  const fail = (path: string, problem: string): never => { throw new FixtureError(`${source}: ${path} ${problem}`) }
+  const unique = (kind: string): ((value: string, path: string) => void) => {
+    const seen = new Map<string, string>()
+    return (value, path) => {
+      const first = seen.get(value)
+      if (first !== undefined) fail(path, `duplicates the ${kind} ${JSON.stringify(value)} at ${first}`)
+      seen.set(value, path)
+    }
+  }
+  const repoId = unique('repo id')
+  const keyId = unique('key id')
+  const keyValue = unique('key')
+  fixtures.repos.forEach((repo, r) => {
+    repoId(repo.id, `$.repos[${r}].id`)
+    repo.apiKeys?.forEach((apiKey, k) => {
+      keyId(apiKey.id, `$.repos[${r}].apiKeys[${k}].id`)
+      keyValue(apiKey.key, `$.repos[${r}].apiKeys[${k}].key`)
+    })
+  })
+  const token = unique('token')
+  const repoIds = new Set(fixtures.repos.map((repo) => repo.id))
+  fixtures.tokens.forEach((t, i) => {
+    token(t.token, `$.tokens[${i}].token`)
+    if (t.repos === '*') return
+    t.repos.forEach((id, j) => {
+      if (!repoIds.has(id)) fail(`$.tokens[${i}].repos[${j}]`, `names the unknown repo ${JSON.stringify(id)}`)
+    })
+  })
+  return fixtures
+}
+
+/**
+ * Reads and checks a fixture file. The file is only read, never written.
+ * @param path file path, relative to the working directory or absolute
+ * @returns the checked fixtures
+ * @throws FixtureError when the file cannot be read, is not JSON, or fails `validateFixtures`
+ */
+export async function loadFixtureFile (path: string): Promise<Fixtures> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new FixtureError(`${path}: cannot read the fixture file (${(err as NodeJS.ErrnoException).code})`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new FixtureError(`${path}: not valid JSON (${(err as Error).message})`)
+  }
+  return validateFixtures(data, path)
+}

@@ -1,0 +1,71 @@
+// Bearer-token auth and repo access, checked in onRequest: before the body is read, parsed or validated.
+import fp from 'fastify-plugin'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FixtureToken } from '../schemas/fixtures.js'
+import { BEARER_TOKEN_PATTERN } from '../schemas/fixtures.js'
+import { ForbiddenError, InvalidTokenError, RepoNotFoundError, UnauthorizedError } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The fixture token that authenticated this request; null on public routes. */
+    principal: FixtureToken | null
+  }
+}
+
+/** Options of the auth plugin: the tokens the mock accepts. */
+export interface AuthPluginOptions {
+  tokens: FixtureToken[]
+}
+
+const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
+
+/**
+ * Plugin `auth`. A route is public when its schema says `security: []` (health, OpenAPI); every other
+ * matched route needs `Authorization: Bearer <token>` with a fixture token. Unmatched URLs fall through
+ * to the 404 handler, and CORS preflight is answered by @fastify/cors before this hook runs.
+ *
+ * Replies (contract README conventions, RFC 6750):
+ * - 401 FBM_UNAUTHORIZED when no Authorization header or a non-Bearer scheme is sent, and 401
+ *   FBM_INVALID_TOKEN when a Bearer token is malformed or unknown (the error handler adds WWW-Authenticate);
+ * - 403 FBM_FORBIDDEN when the route has a `repoId` the token may not use. A limited token gets 403 for
+ *   every repo outside its list, existing or not, so it cannot probe which repos exist;
+ * - 404 FBM_REPO_NOT_FOUND when the token may use every repo and the repoId does not exist.
+ *
+ * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every fixture token, so the
+ * time taken does not depend on how much of a token matched or which token it was.
+ */
+const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }) => {
+  const known = tokens.map((token) => ({ token, digest: digest(token.token) }))
+  app.decorateRequest('principal', null)
+
+  const authenticate = (request: FastifyRequest): FixtureToken => {
+    const header = request.headers.authorization
+    if (header === undefined) throw new UnauthorizedError('Missing bearer token: send "Authorization: Bearer <token>"')
+    const [scheme = '', credentials = ''] = header.trim().split(/\s+/, 2)
+    if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"')
+    if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
+    const sent = digest(credentials)
+    let match: FixtureToken | undefined
+    for (const candidate of known) {
+      if (timingSafeEqual(candidate.digest, sent)) match = candidate.token
+    }
+    if (match === undefined) throw new InvalidTokenError('Unknown bearer token')
+    return match
+  }
+
+  app.addHook('onRequest', async (request) => {
+    if (request.is404 || request.routeOptions.schema?.security?.length === 0) return
+    request.principal = authenticate(request)
+    const { repoId } = request.params as { repoId?: string }
+    if (repoId === undefined) return
+    if (request.principal.repos !== '*') {
+      if (!request.principal.repos.includes(repoId)) throw new ForbiddenError(repoId)
+    } else if (app.store.getRepo(repoId) === undefined) {
+      throw new RepoNotFoundError(repoId)
+    }
+  })
+}
+
+export default fp(authPlugin, { name: 'auth', fastify: '5.x', dependencies: ['store'] })

@@ -1,0 +1,67 @@
+// The one error shape: every failure, Fastify's own included, becomes { success: false, message, code }.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { ErrorObject } from 'ajv'
+import { describeAjvError, mainAjvError } from '../validation.js'
+import type { ErrorResponse } from '../schemas/common.js'
+
+/** `WWW-Authenticate` value of every 401 (RFC 6750 section 3). */
+export const WWW_AUTHENTICATE = 'Bearer realm="flashback"'
+
+type Translate = (error: FastifyError, request: FastifyRequest) => { status: number, body: ErrorResponse }
+
+const reply = (status: number, code: string, message: string): { status: number, body: ErrorResponse } =>
+  ({ status, body: { success: false, message, code } })
+
+/** Fastify's own client errors, reworded to name the cause and the fix. */
+const FASTIFY_ERRORS: Record<string, Translate> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => reply(400, 'FBM_INVALID_JSON', 'Request body is not valid JSON'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, request) =>
+    reply(415, 'FBM_UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type ${JSON.stringify(request.headers['content-type'])}: send application/json`),
+  FST_ERR_CTP_BODY_TOO_LARGE: (_, request) =>
+    reply(413, 'FBM_BODY_TOO_LARGE', `Request body is larger than the ${request.routeOptions.bodyLimit}-byte limit`)
+}
+
+function validationMessage (error: FastifyError, request: FastifyRequest): string {
+  if (error.validationContext === 'body' && request.body === undefined) {
+    return 'Request body is required: send a JSON object with Content-Type: application/json'
+  }
+  const problem = describeAjvError(mainAjvError(error.validation as ErrorObject[]))
+  return `${[error.validationContext, ...problem.path].join('/')} ${problem.expected}`
+}
+
+function translate (error: FastifyError, request: FastifyRequest): { status: number, body: ErrorResponse } {
+  if (error.validation !== undefined) return reply(400, 'FBM_VALIDATION', validationMessage(error, request))
+  const known = FASTIFY_ERRORS[error.code]
+  if (known !== undefined) return known(error, request)
+  const status = error.statusCode ?? 500
+  if (status >= 500) return reply(500, 'FBM_INTERNAL', 'Internal server error')
+  return reply(status, String(error.code).startsWith('FBM_') ? error.code : 'FBM_BAD_REQUEST', error.message)
+}
+
+/**
+ * Plugin `errors`: one `setErrorHandler` and one `setNotFoundHandler`.
+ * - Validation errors: 400 FBM_VALIDATION, message like `body/accessType must be one of READ, WRITE, ADMIN`.
+ * - Invalid JSON 400, unsupported Content-Type 415, body over the limit 413, other client errors keep their status.
+ * - 401s carry `WWW-Authenticate: Bearer realm="flashback"`, plus `, error="invalid_token"` for FBM_INVALID_TOKEN.
+ * - Anything else: 500 FBM_INTERNAL "Internal server error"; the details go to the log only.
+ * - Unknown routes: 404 FBM_ROUTE_NOT_FOUND naming the method and path.
+ */
+const errorsPlugin: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler((error: FastifyError, request, res) => {
+    const { status, body } = translate(error, request)
+    if (status === 500) request.log.error({ err: error }, 'unexpected error')
+    if (status === 401) {
+      res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
+    }
+    return res.code(status).type('application/json').send(body)
+  })
+
+  app.setNotFoundHandler((request, res) => res.code(404).type('application/json').send({
+    success: false,
+    message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+    code: 'FBM_ROUTE_NOT_FOUND'
+  } satisfies ErrorResponse))
+}
+
+export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' })

@@ -1,0 +1,57 @@
+// Registers @fastify/swagger, which builds the OpenAPI document from the route schemas.
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import type { FastifyPluginAsync } from 'fastify'
+import { ErrorResponseSchema } from '../schemas/common.js'
+import { CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema } from '../schemas/apikey.js'
+
+/** Options of the openapi plugin. */
+export interface OpenapiPluginOptions {
+  /** The package version, shown as the document's info.version. */
+  version: string
+}
+
+const DESCRIPTION = `flashback-mock stands in for the Flashback platform REST API (https://docs.flashback.tech).
+Routes, bodies, status codes and field names follow the API reference and the official TypeScript SDK (ApiClient).
+
+Conventions the mock adopts where those sources are silent:
+- Every error is application/json \`{ "success": false, "message": "...", "code": "FBM_..." }\`; the message names the field or cause.
+- 401: bearer token missing, malformed or unknown, with \`WWW-Authenticate: Bearer realm="flashback"\` (plus \`error="invalid_token"\` when a Bearer token was sent).
+- 403: the token is valid but may not use the repo. A token limited to some repos gets 403 for every other repoId, existing or not.
+- 404: unknown repo (for a token that may use every repo), key or route.
+- 400: malformed JSON or a body or parameter that breaks the schema. Types are strict: 123 is not "123". Unknown body fields are ignored and never echoed.
+- Auth is checked before the body is read: a bad token is a 401 even when the body is also bad.
+- 415 for a Content-Type other than application/json; 413 for a body over 1 MiB.`
+
+/**
+ * Plugin `openapi`: registers the shared schemas (ErrorResponse and the request and response bodies)
+ * with `addSchema`, so the document names them as components, and @fastify/swagger with the
+ * `bearerAuth` scheme required by default. Routes opt out with `security: []`.
+ */
+const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { version }) => {
+  for (const schema of [ErrorResponseSchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema]) {
+    app.addSchema(schema)
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Flashback API (flashback-mock)', version, description: DESCRIPTION },
+      servers: [{ url: 'http://localhost:3000', description: 'flashback-mock with its default settings' }],
+      tags: [
+        { name: 'API keys', description: 'Repository API keys (SDK: createRepoKey, getRepoKeys, updateRepoKey, deleteRepoKey)' },
+        { name: 'Mock', description: 'Routes of the mock itself, not of the Flashback API' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token from the fixture file, e.g. the default fixtures\' development token.' }
+        }
+      },
+      security: [{ bearerAuth: [] }]
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
+    }
+  })
+}
+
+export default fp(openapiPlugin, { name: 'openapi', fastify: '5.x' })

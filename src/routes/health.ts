@@ -1,0 +1,22 @@
+// Liveness: GET /health, public, for Docker HEALTHCHECK, Testcontainers wait strategies and humans.
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+/** `GET /health`: 200 `{ status: "ok" }`, no auth. */
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health', {
+    schema: {
+      operationId: 'getHealth',
+      tags: ['Mock'],
+      summary: 'Liveness check of the mock (not part of the Flashback API)',
+      security: [],
+      response: {
+        200: Type.Object({
+          status: Type.Literal('ok', { description: 'Always "ok" while the server answers.' })
+        }, { description: 'The server is up.', examples: [{ status: 'ok' }] })
+      }
+    }
+  }, async () => ({ status: 'ok' as const }))
+}
+
+export default healthRoutes

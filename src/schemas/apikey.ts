@@ -1,0 +1,45 @@
+// Schemas of the repository API-key resource: /repo/{repoId}/apikey (SDK: createRepoKey and friends).
+import { Type, type Static } from '@sinclair/typebox'
+import { AccessTypeSchema } from './common.js'
+
+/** Alphabet and lengths of the generated values; see the OpenAPI descriptions below. */
+export const KEY_FORMATS = {
+  id: { length: 21, pattern: '^[A-Za-z0-9_-]{21}$' },
+  key: { length: 32, pattern: '^[A-Za-z0-9_-]{32}$' },
+  secret: { length: 43, pattern: '^[A-Za-z0-9_-]{43}$' }
+} as const
+
+/** Path parameters of `/repo/{repoId}/apikey`. */
+export const RepoParamsSchema = Type.Object({
+  repoId: Type.String({ minLength: 1, description: 'Id of the storage repository.' })
+})
+
+/** Body of `POST /repo/{repoId}/apikey`, as the API reference and the SDK's `CreateRepoKeyRequest` define it. */
+export const CreateRepoKeyRequestSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name of the key, 1 to 255 characters.' }),
+  accessType: AccessTypeSchema,
+  repoId: Type.Optional(Type.String({
+    description: 'Tolerated and ignored: the official SDK sends the whole request object, repoId included. The path\'s repoId is the one used.'
+  }))
+}, {
+  $id: 'CreateRepoKeyRequest',
+  description: 'Unknown fields are ignored and never echoed. Types are strict: no coercion of 123 to "123".',
+  examples: [{ name: 'ci-uploader', accessType: 'WRITE' }]
+})
+
+/** `{ name, accessType, repoId? }`. */
+export type CreateRepoKeyRequest = Static<typeof CreateRepoKeyRequestSchema>
+
+/** 200 answer of `POST /repo/{repoId}/apikey`. */
+export const CreateRepoKeyResponseSchema = Type.Object({
+  success: Type.Literal(true, { description: 'Always true on success.' }),
+  id: Type.String({ pattern: KEY_FORMATS.id.pattern, description: 'Id of the new key: a 21-character nanoid (URL-safe alphabet A-Z a-z 0-9 _ -, 126 random bits).' }),
+  key: Type.String({ pattern: KEY_FORMATS.key.pattern, description: 'The access key: a 32-character nanoid (192 random bits). Listed again by later reads.' }),
+  secret: Type.String({ pattern: KEY_FORMATS.secret.pattern, description: 'The secret: a 43-character nanoid (258 random bits). Returned only by this call; the mock does not keep it.' })
+}, {
+  $id: 'CreateRepoKeyResponse',
+  description: 'The created key. The plaintext secret is shown once, here, as on the real API.'
+})
+
+/** `{ success: true, id, key, secret }`. */
+export type CreateRepoKeyResponse = Static<typeof CreateRepoKeyResponseSchema>

@@ -1,0 +1,114 @@
+// Schema building blocks shared by every resource: enums, $ref helper and the one error shape.
+import { Type, type Static, type TSchema, type TUnsafe, type SchemaOptions } from '@sinclair/typebox'
+
+/**
+ * A string enum as plain JSON Schema `{ type: "string", enum: [...] }`.
+ * TypeBox's own unions compile to `anyOf`, whose validation errors cannot name the allowed values;
+ * this form lets a 400 say "must be one of READ, WRITE, ADMIN".
+ * @param values the allowed strings, in the order error messages list them
+ * @param options extra schema keywords (description, $id, examples)
+ */
+export function StringEnum<const T extends readonly string[]> (values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] })
+}
+
+/**
+ * A `$ref` to a schema registered once with `app.addSchema`, typed as the schema it points at,
+ * so the OpenAPI document names the component instead of inlining it.
+ * @param schema a schema that carries an `$id`
+ * @param options extra keywords kept beside the `$ref` (description, examples)
+ */
+export function ref<T extends TSchema> (schema: T, options: SchemaOptions = {}): TUnsafe<Static<T>> {
+  return Type.Unsafe<Static<T>>({ ...options, $ref: schema.$id })
+}
+
+/** Access levels of a repository API key, as the SDK's `AccessType` enum spells them. */
+export const ACCESS_TYPES = ['READ', 'WRITE', 'ADMIN'] as const
+
+/** `AccessType`: the SDK's enum, as a JSON Schema string enum. */
+export const AccessTypeSchema = StringEnum(ACCESS_TYPES, {
+  description: 'Access level of the key: READ, WRITE or ADMIN (the SDK\'s AccessType enum).'
+})
+
+/** One of `READ`, `WRITE`, `ADMIN`. */
+export type AccessType = Static<typeof AccessTypeSchema>
+
+/**
+ * `ErrorResponse`: the body of every non-2xx answer, `{ success: false, message, code, details? }`,
+ * always sent as `application/json` so the SDK's `HttpError.data.message` is filled
+ * (contract README, "Conventions the mock adopts").
+ */
+export const ErrorResponseSchema = Type.Object({
+  success: Type.Literal(false, { description: 'Always false on an error.' }),
+  message: Type.String({ description: 'A sentence that names the field or cause, e.g. "body/accessType must be one of READ, WRITE, ADMIN".' }),
+  code: Type.String({ description: 'A stable machine-readable code, e.g. FBM_VALIDATION, FBM_UNAUTHORIZED, FBM_REPO_NOT_FOUND.' }),
+  details: Type.Optional(Type.Array(Type.Object({
+    field: Type.String({ description: 'Where the problem is, e.g. "body/name".' }),
+    message: Type.String({ description: 'What was expected there.' })
+  }), { description: 'Every validation problem found, when there is more than one to tell.' }))
+}, {
+  $id: 'ErrorResponse',
+  description: 'The one error shape of flashback-mock. Extra fields beyond success and message are the mock\'s own.'
+})
+
+/** The error body type: `{ success: false, message, code, details? }`. */
+export type ErrorResponse = Static<typeof ErrorResponseSchema>
+
+/** One error example per status, so the OpenAPI document shows what each failure looks like. */
+export const ERROR_EXAMPLES = {
+  400: { success: false, message: 'body/accessType must be one of READ, WRITE, ADMIN', code: 'FBM_VALIDATION' },
+  401: { success: false, message: 'Missing bearer token: send "Authorization: Bearer <token>"', code: 'FBM_UNAUTHORIZED' },
+  403: { success: false, message: 'This bearer token may not use repo "repo-b"', code: 'FBM_FORBIDDEN' },
+  404: { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND' },
+  413: { success: false, message: 'Request body is larger than the 1048576-byte limit', code: 'FBM_BODY_TOO_LARGE' },
+  415: { success: false, message: 'Unsupported Content-Type "text/plain": send application/json', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' },
+  500: { success: false, message: 'Internal server error', code: 'FBM_INTERNAL' }
+} as const
+
+/** HTTP statuses that carry an error body. */
+export type ErrorStatus = keyof typeof ERROR_EXAMPLES
+
+/** An OpenAPI response with an application/json body, as Fastify and @fastify/swagger both read it. */
+export interface JsonResponse<T extends TSchema> {
+  description: string
+  headers?: Record<string, { type: 'string', description: string }>
+  content: { 'application/json': { schema: T, example: unknown } }
+}
+
+/**
+ * A response whose JSON body is a named component, with its description and one example. Fastify
+ * serializes with the schema; @fastify/swagger shows the example beside the `$ref`.
+ * @param schema a schema registered with `addSchema` (it has an `$id`)
+ * @param description what this status means for the route
+ * @param example a body that matches the schema
+ */
+export function jsonResponse<T extends TSchema> (schema: T, description: string, example: Static<T>): JsonResponse<TUnsafe<Static<T>>> {
+  return { description, content: { 'application/json': { schema: ref(schema), example } } }
+}
+
+/**
+ * Response entries for the given error statuses, each an `ErrorResponse` with its description and
+ * example; 401 also documents its `WWW-Authenticate` header.
+ * @param statuses the statuses a route can answer with an error
+ * @returns a map from status to response, to spread into a route's `response`
+ */
+export function errorResponses (...statuses: ErrorStatus[]): Record<number, JsonResponse<TUnsafe<ErrorResponse>>> {
+  return Object.fromEntries(statuses.map((status) => {
+    const response = jsonResponse(ErrorResponseSchema, ERROR_DESCRIPTIONS[status], ERROR_EXAMPLES[status])
+    return [status, status === 401 ? { ...response, headers: WWW_AUTHENTICATE_HEADER } : response]
+  }))
+}
+
+const WWW_AUTHENTICATE_HEADER = {
+  'WWW-Authenticate': { type: 'string' as const, description: 'Bearer realm="flashback", plus error="invalid_token" when a Bearer token was sent (RFC 6750).' }
+}
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Malformed or invalid body or parameter; the message names the field and what was expected.',
+  401: 'Bearer token missing, malformed or unknown. Carries WWW-Authenticate: Bearer realm="flashback" (RFC 6750).',
+  403: 'The bearer token is valid but may not use this repo.',
+  404: 'Unknown repo or key.',
+  413: 'Body larger than the limit.',
+  415: 'Content-Type is not application/json.',
+  500: 'Unexpected failure; details are only in the server log.'
+}

@@ -1,0 +1,67 @@
+// Schema of a fixture file: the repos, their existing API keys and the bearer tokens the mock accepts.
+import { Type, type Static } from '@sinclair/typebox'
+import { AccessTypeSchema, StringEnum } from './common.js'
+
+/** RFC 6750 `b64token` syntax, the characters a bearer token may contain. */
+export const BEARER_TOKEN_PATTERN = '^[A-Za-z0-9._~+/-]+=*$'
+
+/** An API key that already exists when the mock starts. It has no secret: the real API never shows one again. */
+export const FixtureApiKeySchema = Type.Object({
+  id: Type.String({ minLength: 1, description: 'Key id, unique across all repos.' }),
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name, 1 to 255 characters.' }),
+  accessType: AccessTypeSchema,
+  key: Type.String({ minLength: 1, description: 'The access key value.' }),
+  createdAt: Type.String({ format: 'date-time', description: 'ISO-8601 creation time, e.g. 2026-01-15T09:30:00.000Z.' })
+}, { additionalProperties: false })
+
+/** A storage repository, shaped like the SDK's `StorageRepo`. */
+export const FixtureRepoSchema = Type.Object({
+  id: Type.String({ minLength: 1, description: 'Repo id, used in /repo/{repoId} paths. Unique.' }),
+  name: Type.String({ minLength: 1, description: 'Display name.' }),
+  storageType: StringEnum(['S3', 'GCS', 'BLOB'] as const, { description: 'Storage backend: S3, GCS or BLOB.' }),
+  mode: StringEnum(['NORMAL', 'MIRROR'] as const, { description: 'Repo mode: NORMAL or MIRROR.' }),
+  workspaceId: Type.String({ minLength: 1, description: 'Workspace the repo belongs to.' }),
+  createdAt: Type.String({ format: 'date-time', description: 'ISO-8601 creation time.' }),
+  disabled: Type.Optional(Type.Boolean({ description: 'Whether the repo is disabled.' })),
+  walletAddress: Type.Optional(Type.String({ description: 'Wallet address of the owner, if any.' })),
+  apiKeys: Type.Optional(Type.Array(FixtureApiKeySchema, { description: 'API keys that exist at start, in creation order.' }))
+}, { additionalProperties: false })
+
+/** A bearer token the mock accepts, and the repos it may use. */
+export const FixtureTokenSchema = Type.Object({
+  token: Type.String({ pattern: BEARER_TOKEN_PATTERN, description: 'The bearer token, as sent in "Authorization: Bearer <token>". Unique.' }),
+  description: Type.Optional(Type.String({ description: 'What the token is for; shown to nobody, for the fixture\'s reader.' })),
+  repos: Type.Union([
+    Type.Literal('*', { description: 'Every repo.' }),
+    Type.Array(Type.String({ minLength: 1 }), { description: 'Ids of the repos this token may use; others answer 403.' })
+  ], { description: '"*" for every repo, or a list of repo ids.' })
+}, { additionalProperties: false })
+
+/** A whole fixture file. `$schema` may point editors at fixtures/fixtures.schema.json. */
+export const FixturesSchema = Type.Object({
+  $schema: Type.Optional(Type.String({ description: 'Path or URL of this schema, for editors.' })),
+  tokens: Type.Array(FixtureTokenSchema, { description: 'Bearer tokens the mock accepts.' }),
+  repos: Type.Array(FixtureRepoSchema, { description: 'Storage repositories, in list order.' })
+}, {
+  $id: 'fixtures.schema.json',
+  title: 'flashback-mock fixtures',
+  description: 'Initial state of flashback-mock: repos, their API keys and the bearer tokens. The mock never writes this file.',
+  additionalProperties: false
+})
+
+/** Parsed, valid fixtures. */
+export type Fixtures = Static<typeof FixturesSchema>
+/** One fixture repo. */
+export type FixtureRepo = Static<typeof FixtureRepoSchema>
+/** One fixture API key. */
+export type FixtureApiKey = Static<typeof FixtureApiKeySchema>
+/** One fixture token. */
+export type FixtureToken = Static<typeof FixtureTokenSchema>
+
+/**
+ * The published JSON Schema of fixture files (draft-07), as written to fixtures/fixtures.schema.json.
+ * @returns pretty-printed JSON text with a trailing newline
+ */
+export function fixturesJsonSchema (): string {
+  return JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...FixturesSchema }, null, 2) + '\n'
+}

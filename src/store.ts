@@ -1,0 +1,74 @@
+// The in-memory state of one app instance: repos and their API keys, seeded from fixtures.
+import { nanoid } from 'nanoid'
+import { KEY_FORMATS } from './schemas/apikey.js'
+import type { AccessType } from './schemas/common.js'
+import type { FixtureRepo, Fixtures } from './schemas/fixtures.js'
+import { RepoNotFoundError } from './errors.js'
+
+/** An API key as the store keeps it. There is no secret: it is returned once by create and dropped. */
+export interface StoredApiKey {
+  id: string
+  name: string
+  accessType: AccessType
+  key: string
+  /** ISO-8601 creation time. */
+  createdAt: string
+}
+
+/** A repo without its keys, as the fixtures describe it. */
+export type RepoInfo = Omit<FixtureRepo, 'apiKeys'>
+
+/** The one-time answer of a create: the plaintext secret exists only here. */
+export interface CreatedApiKey {
+  id: string
+  key: string
+  secret: string
+}
+
+/** State of one app: repos by id, each with its keys in creation order. */
+export interface Store {
+  /** The repo with this id, or undefined. */
+  getRepo (repoId: string): RepoInfo | undefined
+  /**
+   * Creates a key with a fresh nanoid id (21 chars), key (32 chars) and secret (43 chars).
+   * @throws RepoNotFoundError when the repo does not exist
+   */
+  createKey (repoId: string, input: { name: string, accessType: AccessType }): CreatedApiKey
+  /**
+   * The repo's keys in creation order, fixture keys first; copies, so callers cannot change the store.
+   * @throws RepoNotFoundError when the repo does not exist
+   */
+  listKeys (repoId: string): StoredApiKey[]
+}
+
+interface RepoEntry {
+  info: RepoInfo
+  keys: Map<string, StoredApiKey>
+}
+
+/**
+ * Builds a store seeded from fixtures. The fixtures object is copied, never changed, so one fixtures
+ * object can seed many apps (one per test) without leaking state between them.
+ * @param fixtures checked fixtures (see `validateFixtures`)
+ */
+export function createStore (fixtures: Fixtures): Store {
+  const repos = new Map<string, RepoEntry>()
+  for (const { apiKeys = [], ...info } of fixtures.repos) {
+    repos.set(info.id, { info: { ...info }, keys: new Map(apiKeys.map((k) => [k.id, { ...k }])) })
+  }
+  const entry = (repoId: string): RepoEntry => {
+    const found = repos.get(repoId)
+    if (found === undefined) throw new RepoNotFoundError(repoId)
+    return found
+  }
+  return {
+    getRepo: (repoId) => repos.get(repoId)?.info,
+    createKey (repoId, { name, accessType }) {
+      const { keys } = entry(repoId)
+      const created = { id: nanoid(KEY_FORMATS.id.length), key: nanoid(KEY_FORMATS.key.length), secret: nanoid(KEY_FORMATS.secret.length) }
+      keys.set(created.id, { id: created.id, name, accessType, key: created.key, createdAt: new Date().toISOString() })
+      return created
+    },
+    listKeys: (repoId) => [...entry(repoId).keys.values()].map((k) => ({ ...k }))
+  }
+}

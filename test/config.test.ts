@@ -1,0 +1,47 @@
+// Settings: flags beat environment variables beat defaults; a bad one is one line naming it.
+import t from 'tap'
+import { resolve } from 'node:path'
+import { ConfigError, HELP, resolveConfig } from '../src/config.js'
+import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
+
+t.test('defaults', async (t) => {
+  t.same(resolveConfig([], {}), { command: 'run', config: { port: 3000, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'info' } })
+})
+
+t.test('environment variables override defaults; empty ones count as unset', async (t) => {
+  const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'my.json', LOG_LEVEL: '' }
+  t.same(resolveConfig([], env), { command: 'run', config: { port: 8080, host: '0.0.0.0', fixtures: resolve('my.json'), logLevel: 'info' } })
+})
+
+t.test('flags override environment variables', async (t) => {
+  const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'env.json', LOG_LEVEL: 'debug' }
+  const argv = ['--port', '0', '--host=::1', '--fixtures', '/abs/flag.json', '--log-level', 'warn']
+  t.same(resolveConfig(argv, env), { command: 'run', config: { port: 0, host: '::1', fixtures: '/abs/flag.json', logLevel: 'warn' } })
+})
+
+t.test('--help and --version win over everything else', async (t) => {
+  t.same(resolveConfig(['--port', 'x', '--help'], {}), { command: 'help' })
+  t.same(resolveConfig(['--version'], { PORT: 'x' }), { command: 'version' })
+  for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL']) {
+    t.match(HELP, name)
+  }
+})
+
+t.test('bad values fail with one line naming the setting, where it came from and what was expected', async (t) => {
+  const cases: Array<[string[], Record<string, string>, string]> = [
+    [['--port', 'abc'], {}, 'Invalid --port "abc": must be an integer'],
+    [['--port=-1'], {}, 'Invalid --port "-1": must be an integer'],
+    [['--port', '-1'], {}, 'Option \'--port\' argument is ambiguous (see --help)'],
+    [['--port', '3.5'], {}, 'Invalid --port "3.5": must be an integer'],
+    [[], { PORT: '70000' }, 'Invalid PORT (environment) "70000": must be at most 65535'],
+    [['--host', ''], {}, 'Invalid --host "": must be 1 or more characters long'],
+    [[], { LOG_LEVEL: 'loud' }, 'Invalid LOG_LEVEL (environment) "loud": must be one of fatal, error, warn, info, debug, trace, silent'],
+    [['--verbose'], {}, 'Unknown option \'--verbose\' (see --help)'],
+    [['extra'], {}, 'Unexpected argument \'extra\' (see --help)'],
+    [['--port'], {}, 'Option \'--port <value>\' argument missing (see --help)']
+  ]
+  for (const [argv, env, message] of cases) {
+    t.throws(() => resolveConfig(argv, env), new ConfigError(message), JSON.stringify([argv, env]))
+    t.notMatch(message, /\n/)
+  }
+})

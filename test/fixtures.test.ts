@@ -1,0 +1,74 @@
+// Fixture files: the bundled one is valid, the published schema is current, and every bad file fails with a path.
+import t from 'tap'
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtures } from '../src/fixtures.js'
+import { fixturesJsonSchema } from '../src/schemas/fixtures.js'
+import { testFixtures } from './helper.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'fbm-fixtures-'))
+const file = (name: string, text: string): string => {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+t.test('the bundled fixtures load: two repos or more, a "*" dev token and a limited token', async (t) => {
+  const fixtures = await loadFixtureFile(DEFAULT_FIXTURES_PATH)
+  t.ok(fixtures.repos.length >= 2)
+  t.same(fixtures.tokens.find((x) => x.token === 'dev-token')?.repos, '*')
+  t.ok(fixtures.tokens.some((x) => Array.isArray(x.repos) && x.repos.length === 1), 'a token limited to one repo')
+})
+
+t.test('fixtures/fixtures.schema.json is the published FixturesSchema (run npm run fixtures:schema after a change)', async (t) => {
+  t.equal(readFileSync(new URL('../fixtures/fixtures.schema.json', import.meta.url), 'utf8'), fixturesJsonSchema())
+})
+
+t.test('a missing file and a non-JSON file fail with the file name', async (t) => {
+  await t.rejects(loadFixtureFile(join(dir, 'absent.json')), { name: 'FixtureError', message: `${join(dir, 'absent.json')}: cannot read the fixture file (ENOENT)` })
+  const bad = file('bad.json', '{ "tokens": [ }')
+  await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(`))
+})
+
+t.test('schema violations name the file and the JSON path', async (t) => {
+  const base = testFixtures()
+  const cases: Array<[(f: Record<string, any>) => void, string]> = [
+    [(f) => { delete f.tokens }, '$.tokens is required'],
+    [(f) => { f.repos[1].storageType = 'FTP' }, '$.repos[1].storageType must be one of S3, GCS, BLOB'],
+    [(f) => { f.repos[0].apiKeys[0].accessType = 'read' }, '$.repos[0].apiKeys[0].accessType must be one of READ, WRITE, ADMIN'],
+    [(f) => { f.repos[0].createdAt = 'yesterday' }, '$.repos[0].createdAt must match format "date-time"'],
+    [(f) => { f.repos[0].extra = 1 }, '$.repos[0] must not have the unknown property "extra"'],
+    [(f) => { f.tokens[0].repos = 'all' }, '$.tokens[0].repos must be "*" or an array'],
+    [(f) => { f.tokens[0].token = 'has space' }, '$.tokens[0].token must match pattern "^[A-Za-z0-9._~+/-]+=*$"'],
+    [(f) => { f.repos = {} }, '$.repos must be an array']
+  ]
+  for (const [mutate, message] of cases) {
+    const data = structuredClone(base) as Record<string, any>
+    mutate(data)
+    const path = file('case.json', JSON.stringify(data))
+    await t.rejects(loadFixtureFile(path), { name: 'FixtureError', message: `${path}: ${message}` })
+  }
+})
+
+t.test('cross-reference rules: unique ids, keys and tokens; tokens name known repos', async (t) => {
+  const cases: Array<[(f: any) => void, string]> = [
+    [(f) => { f.repos[1].id = 'repo-a' }, '$.repos[1].id duplicates the repo id "repo-a" at $.repos[0].id'],
+    [(f) => { f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], key: 'other' }] }, '$.repos[1].apiKeys[0].id duplicates the key id "key-a1" at $.repos[0].apiKeys[0].id'],
+    [(f) => { f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], id: 'other' }] }, '$.repos[1].apiKeys[0].key duplicates the key "existing-key-a1" at $.repos[0].apiKeys[0].key'],
+    [(f) => { f.tokens[1].token = f.tokens[0].token }, '$.tokens[1].token duplicates the token "test-dev-token" at $.tokens[0].token'],
+    [(f) => { f.tokens[1].repos = ['repo-a', 'repo-z'] }, '$.tokens[1].repos[1] names the unknown repo "repo-z"']
+  ]
+  for (const [mutate, message] of cases) {
+    const data = testFixtures()
+    mutate(data)
+    t.throws(() => validateFixtures(data, 'my.json'), new FixtureError(`my.json: ${message}`))
+  }
+})
+
+t.test('validation does not change the data', async (t) => {
+  const data = testFixtures()
+  const before = JSON.stringify(data)
+  t.equal(validateFixtures(data, 'x'), data)
+  t.equal(JSON.stringify(data), before)
+})

@@ -1,0 +1,97 @@
+// Bearer auth and repo access: every way to get a 401, 403 or 404, and that auth runs before the body.
+import t from 'tap'
+import Fastify from 'fastify'
+import { Writable } from 'node:stream'
+import authPlugin from '../../src/plugins/auth.js'
+import storePlugin from '../../src/plugins/store.js'
+import errorsPlugin from '../../src/plugins/errors.js'
+import { build, bearer, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
+
+const create = { method: 'POST' as const, url: '/repo/repo-a/apikey', payload: { name: 'n', accessType: 'READ' } }
+
+t.test('401s say why, and carry WWW-Authenticate with error="invalid_token" only when a Bearer token was sent', async (t) => {
+  const app = await build(t)
+  const cases: Array<[Record<string, string>, string, string, boolean]> = [
+    [{}, 'FBM_UNAUTHORIZED', 'Missing bearer token: send "Authorization: Bearer <token>"', false],
+    [{ authorization: 'Basic dXNlcjpwYXNz' }, 'FBM_UNAUTHORIZED', 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"', false],
+    [{ authorization: '' }, 'FBM_UNAUTHORIZED', 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"', false],
+    [{ authorization: DEV_TOKEN }, 'FBM_UNAUTHORIZED', 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"', false],
+    [{ authorization: 'Bearer' }, 'FBM_INVALID_TOKEN', 'Malformed bearer token: expected "Authorization: Bearer <token>"', true],
+    [{ authorization: 'Bearer two words' }, 'FBM_INVALID_TOKEN', 'Unknown bearer token', true],
+    [{ authorization: 'Bearer {access-token}' }, 'FBM_INVALID_TOKEN', 'Malformed bearer token: expected "Authorization: Bearer <token>"', true],
+    [{ authorization: 'Bearer not-a-known-token' }, 'FBM_INVALID_TOKEN', 'Unknown bearer token', true],
+    [{ authorization: `Bearer ${DEV_TOKEN}x` }, 'FBM_INVALID_TOKEN', 'Unknown bearer token', true],
+    [{ authorization: `Bearer ${DEV_TOKEN.slice(0, -1)}` }, 'FBM_INVALID_TOKEN', 'Unknown bearer token', true]
+  ]
+  for (const [headers, code, message, invalid] of cases) {
+    const res = await app.inject({ ...create, headers })
+    t.equal(res.statusCode, 401, JSON.stringify(headers))
+    t.equal(res.headers['www-authenticate'], invalid ? 'Bearer realm="flashback", error="invalid_token"' : 'Bearer realm="flashback"')
+    t.match(res.headers['content-type'], /^application\/json/)
+    t.same(res.json(), { success: false, message, code })
+  }
+  t.equal(app.store.listKeys('repo-a').length, 1, 'no unauthenticated request created a key')
+})
+
+t.test('the scheme is case-insensitive and extra spaces are tolerated (RFC 7235)', async (t) => {
+  const app = await build(t)
+  for (const authorization of [`bearer ${DEV_TOKEN}`, `BEARER ${DEV_TOKEN}`, `Bearer   ${DEV_TOKEN}`, ` Bearer ${DEV_TOKEN} `]) {
+    const res = await app.inject({ ...create, headers: { authorization } })
+    t.equal(res.statusCode, 200, JSON.stringify(authorization))
+  }
+})
+
+t.test('auth is checked before the body: a bad token with a bad body is 401, not 400, 413 or 415', async (t) => {
+  const app = await build(t)
+  const bodies = [
+    { headers: { 'content-type': 'application/json' }, payload: '{not json' },
+    { headers: { 'content-type': 'text/plain' }, payload: 'hello' },
+    { headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) }
+  ]
+  for (const body of bodies) {
+    const res = await app.inject({ method: 'POST', url: '/repo/repo-a/apikey', ...body })
+    t.equal(res.statusCode, 401, body.headers['content-type'])
+  }
+})
+
+t.test('repo access is checked before the body: 403 and 404 beat a bad body', async (t) => {
+  const app = await build(t)
+  const forbidden = await app.inject({ method: 'POST', url: '/repo/repo-b/apikey', headers: { ...bearer(LIMITED_TOKEN), 'content-type': 'application/json' }, payload: '[' })
+  t.equal(forbidden.statusCode, 403)
+  const missing = await app.inject({ method: 'POST', url: '/repo/nope/apikey', headers: { ...bearer(DEV_TOKEN), 'content-type': 'application/json' }, payload: '[' })
+  t.equal(missing.statusCode, 404)
+})
+
+t.test('a limited token gets 403 for an unknown repo too, so it cannot probe which repos exist', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ ...create, url: '/repo/nope/apikey', headers: bearer(LIMITED_TOKEN) })
+  t.equal(res.statusCode, 403)
+  t.equal(res.json().code, 'FBM_FORBIDDEN')
+})
+
+t.test('bearer tokens never reach the log', async (t) => {
+  const lines: string[] = []
+  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
+  const app = await build(t, { logLevel: 'trace', logStream })
+  await app.inject({ ...create, headers: bearer(DEV_TOKEN) })
+  await app.inject({ ...create, headers: bearer('wrong-secret-token') })
+  const log = lines.join('')
+  t.equal(log.match(/request completed/g)?.length, 2, 'one line per request')
+  t.notOk(log.includes(DEV_TOKEN), 'the valid token is not logged')
+  t.notOk(log.includes('wrong-secret-token'), 'the invalid token is not logged')
+})
+
+t.test('on a bare app: a protected route without repoId needs only a token; security: [] opts out', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorsPlugin)
+  await app.register(storePlugin, { fixtures: testFixtures() })
+  await app.register(authPlugin, { tokens: testFixtures().tokens })
+  app.get('/whoami', async (request) => ({ repos: request.principal?.repos }))
+  app.get('/open', { schema: { security: [] } }, async (request) => ({ principal: request.principal }))
+
+  t.same((await app.inject({ url: '/whoami', headers: bearer(LIMITED_TOKEN) })).json(), { repos: ['repo-a'] })
+  t.equal((await app.inject({ url: '/whoami' })).statusCode, 401)
+  t.same((await app.inject({ url: '/open' })).json(), { principal: null })
+  t.equal((await app.inject({ url: '/not-a-route' })).statusCode, 404, 'unknown routes are 404, not 401')
+})
