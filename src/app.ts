@@ -1,5 +1,5 @@
 // The app factory: builds the whole mock server, never listens. Tests and the CLI both build it here.
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import cors from '@fastify/cors'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DestinationStream } from 'pino'
@@ -33,6 +33,17 @@ const CORS = {
   exposedHeaders: ['WWW-Authenticate']
 }
 
+/** Logs one line per request, when the answer is sent, instead of Fastify's two (incoming, completed). */
+class OneLinePerRequest extends LogController {
+  override incomingRequest (): void {}
+
+  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }
+    if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else reply.log.info(line, 'request completed')
+  }
+}
+
 /**
  * Builds the mock server with all plugins and routes registered, in order: CORS (so preflight is
  * answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes.
@@ -47,14 +58,9 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppO
       redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
       ...(logStream === undefined ? {} : { stream: logStream })
     },
-    // One log line per request, written when the answer is sent (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     ajv: { customOptions: { coerceTypes: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
-
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request completed')
-  })
 
   await app.register(cors, CORS)
   await app.register(jsonBody)

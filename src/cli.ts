@@ -13,8 +13,6 @@ const EXIT_USAGE = 2
 const EXIT_LISTEN = 1
 /** The ready line's fixed text, followed by the URL: `flashback-mock listening on http://127.0.0.1:3000`. */
 const READY_TEXT = 'flashback-mock listening on'
-/** Levels above info, at which the ready line is still logged. */
-const QUIET_LEVELS: readonly string[] = ['fatal', 'error', 'warn']
 /** How long in-flight requests get after SIGTERM or SIGINT before the process is killed, in ms. */
 const GRACE_MS = 3000
 
@@ -52,16 +50,14 @@ async function main (): Promise<void> {
     await app.close()
   })
 
+  // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead.
+  app.log.level = 'silent'
+  const url = await app.listen({ port: config.port, host: config.host })
+    .catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
+  app.log.level = config.logLevel
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
-  // logged even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
-  const raise = QUIET_LEVELS.includes(config.logLevel)
-  if (raise) app.log.level = 'info'
-  await app.listen({
-    port: config.port,
-    host: config.host,
-    listenTextResolver: (address) => `${READY_TEXT} ${address}`
-  }).catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
-  if (raise) app.log.level = config.logLevel
+  // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
+  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url }, `${READY_TEXT} ${url}`)
 }
 
 await main()

@@ -1,5 +1,6 @@
-// The assembled app: CORS for browser frontends, answered before auth.
+// The assembled app: CORS for browser frontends (answered before auth) and request logging.
 import t from 'tap'
+import { Writable } from 'node:stream'
 import { build, call } from './helper.js'
 
 const origin = 'http://localhost:5173'
@@ -27,4 +28,16 @@ t.test('CORS headers are on successes and on 401s, and WWW-Authenticate is reada
   t.equal(denied.statusCode, 401)
   t.equal(denied.headers['access-control-allow-origin'], origin)
   t.match(String(denied.headers['access-control-expose-headers']), /WWW-Authenticate/i)
+})
+
+t.test('one JSON log line per request, and an error after the answer is logged as such', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const app = await build(t, { logLevel: 'info', logStream })
+  app.addHook('onResponse', async (request) => { if (request.url === '/health?fail') throw new Error('hook failed') })
+  await app.inject('/health')
+  t.match(lines, [{ level: 30, msg: 'request completed', method: 'GET', url: '/health', statusCode: 200, responseTimeMs: Number }])
+  t.equal(lines.length, 1)
+  await app.inject('/health?fail')
+  t.match(lines[1], { level: 50, msg: 'request errored', url: '/health?fail', err: { message: 'hook failed' } })
 })
