@@ -14,6 +14,7 @@ import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
 import openapiRoutes from './routes/openapi.js'
 import apikeyRoutes from './routes/apikey.js'
+import repoRoutes from './routes/repo.js'
 
 /** What `buildApp` needs. */
 export interface AppOptions {
@@ -72,5 +73,6 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppO
   await app.register(healthRoutes)
   await app.register(openapiRoutes)
   await app.register(apikeyRoutes)
+  await app.register(repoRoutes)
   return app
 }

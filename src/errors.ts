@@ -12,3 +12,6 @@ export const RepoNotFoundError = createError<[string]>('FBM_REPO_NOT_FOUND', 'Re
 
 /** 401: a Bearer token was sent but is malformed or unknown (RFC 6750 `invalid_token`). Message: the reason. */
 export const InvalidTokenError = createError<[string]>('FBM_INVALID_TOKEN', '%s', 401)
+
+/** 404: no key with this id in this repo (a key of another repo is not found either). Arguments: keyId, repoId. */
+export const KeyNotFoundError = createError<[string, string]>('FBM_KEY_NOT_FOUND', 'API key "%s" not found in repo "%s"', 404)

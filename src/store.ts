@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid'
 import { KEY_FORMATS } from './schemas/apikey.js'
 import type { AccessType } from './schemas/common.js'
 import type { FixtureRepo, Fixtures } from './schemas/fixtures.js'
-import { RepoNotFoundError } from './errors.js'
+import { KeyNotFoundError, RepoNotFoundError } from './errors.js'
 
 /** An API key as the store keeps it. There is no secret: it is returned once by create and dropped. */
 export interface StoredApiKey {
@@ -39,6 +39,29 @@ export interface Store {
    * @throws RepoNotFoundError when the repo does not exist
    */
   listKeys (repoId: string): StoredApiKey[]
+  /**
+   * Renames a key and changes its access type; id, key and createdAt stay.
+   * @throws RepoNotFoundError, or KeyNotFoundError when the repo has no key with this id
+   */
+  updateKey (repoId: string, keyId: string, input: { name: string, accessType: AccessType }): void
+  /**
+   * Deletes a key.
+   * @throws RepoNotFoundError, or KeyNotFoundError when the repo has no key with this id
+   */
+  deleteKey (repoId: string, keyId: string): void
+  /**
+   * Repos in fixture order, each with a copy of its keys.
+   * @param visible which repo ids to include ("*" for all)
+   * @param filter optional exact-match filters, combined with AND
+   */
+  listRepos (visible: '*' | string[], filter: RepoFilter): Array<RepoInfo & { apiKeys: StoredApiKey[] }>
+}
+
+/** Exact-match filters of a repo list; an absent field does not filter. */
+export interface RepoFilter {
+  workspaceId?: string
+  repoId?: string
+  walletAddress?: string
 }
 
 interface RepoEntry {
@@ -61,6 +84,16 @@ export function createStore (fixtures: Fixtures): Store {
     if (found === undefined) throw new RepoNotFoundError(repoId)
     return found
   }
+  const keyOf = (repoId: string, keyId: string): StoredApiKey => {
+    const found = entry(repoId).keys.get(keyId)
+    if (found === undefined) throw new KeyNotFoundError(keyId, repoId)
+    return found
+  }
+  const copyKeys = (e: RepoEntry): StoredApiKey[] => [...e.keys.values()].map((k) => ({ ...k }))
+  const matches = (info: RepoInfo, filter: RepoFilter): boolean =>
+    (filter.workspaceId === undefined || info.workspaceId === filter.workspaceId) &&
+    (filter.repoId === undefined || info.id === filter.repoId) &&
+    (filter.walletAddress === undefined || info.walletAddress === filter.walletAddress)
   return {
     getRepo: (repoId) => repos.get(repoId)?.info,
     createKey (repoId, { name, accessType }) {
@@ -69,6 +102,17 @@ export function createStore (fixtures: Fixtures): Store {
       keys.set(created.id, { id: created.id, name, accessType, key: created.key, createdAt: new Date().toISOString() })
       return created
     },
-    listKeys: (repoId) => [...entry(repoId).keys.values()].map((k) => ({ ...k }))
+    listKeys: (repoId) => copyKeys(entry(repoId)),
+    updateKey (repoId, keyId, { name, accessType }) {
+      // One synchronous assignment: no request can observe a key with the new name and the old access type.
+      Object.assign(keyOf(repoId, keyId), { name, accessType })
+    },
+    deleteKey (repoId, keyId) {
+      keyOf(repoId, keyId)
+      entry(repoId).keys.delete(keyId)
+    },
+    listRepos: (visible, filter) => [...repos.values()]
+      .filter((e) => (visible === '*' || visible.includes(e.info.id)) && matches(e.info, filter))
+      .map((e) => ({ ...e.info, apiKeys: copyKeys(e) }))
   }
 }

@@ -3,7 +3,17 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import type { FastifyPluginAsync } from 'fastify'
 import { ErrorResponseSchema } from '../schemas/common.js'
-import { CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema } from '../schemas/apikey.js'
+import {
+  ActionResponseSchema, ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
+  UpdateRepoKeyRequestSchema
+} from '../schemas/apikey.js'
+import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
+
+/** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
+const COMPONENTS = [
+  ErrorResponseSchema, ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
+  UpdateRepoKeyRequestSchema, ActionResponseSchema, StorageRepoSchema, StorageReposResponseSchema
+]
 
 /** Options of the openapi plugin. */
 export interface OpenapiPluginOptions {
@@ -18,20 +28,19 @@ Conventions the mock adopts where those sources are silent:
 - Every error is application/json \`{ "success": false, "message": "...", "code": "FBM_..." }\`; the message names the field or cause.
 - 401: bearer token missing, malformed or unknown, with \`WWW-Authenticate: Bearer realm="flashback"\` (plus \`error="invalid_token"\` when a Bearer token was sent).
 - 403: the token is valid but may not use the repo. A token limited to some repos gets 403 for every other repoId, existing or not.
-- 404: unknown repo (for a token that may use every repo), key or route.
+- 404: unknown repo (for a token that may use every repo), key or route. A key id of another repo is a 404 too: it does not leak that the key exists.
+- GET /repo lists only the repos the token may use; a filter naming another repo gives an empty list, not a 403.
 - 400: malformed JSON or a body or parameter that breaks the schema. Types are strict: 123 is not "123". Unknown body fields are ignored and never echoed.
 - Auth is checked before the body is read: a bad token is a 401 even when the body is also bad.
 - 415 for a Content-Type other than application/json; 413 for a body over 1 MiB.`
 
 /**
- * Plugin `openapi`: registers the shared schemas (ErrorResponse and the request and response bodies)
- * with `addSchema`, so the document names them as components, and @fastify/swagger with the
+ * Plugin `openapi`: registers the shared schemas (ErrorResponse, ApiKey, StorageRepo and the request and
+ * response bodies) with `addSchema`, so the document names them as components, and @fastify/swagger with the
  * `bearerAuth` scheme required by default. Routes opt out with `security: []`.
  */
 const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { version }) => {
-  for (const schema of [ErrorResponseSchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema]) {
-    app.addSchema(schema)
-  }
+  for (const schema of COMPONENTS) app.addSchema(schema)
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -39,6 +48,7 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
       servers: [{ url: 'http://localhost:3000', description: 'flashback-mock with its default settings' }],
       tags: [
         { name: 'API keys', description: 'Repository API keys (SDK: createRepoKey, getRepoKeys, updateRepoKey, deleteRepoKey)' },
+        { name: 'Repos', description: 'Storage repositories (SDK: getStorageRepos, getStorageRepo)' },
         { name: 'Mock', description: 'Routes of the mock itself, not of the Flashback API' }
       ],
       components: {

@@ -146,3 +146,81 @@ t.test('apps built from the same fixtures do not share state', async (t) => {
   t.equal(two.store.listKeys('repo-b').length, 0)
 })
 
+
+t.test('GET lists keys in creation order without secrets; fixture keys come first', async (t) => {
+  const app = await build(t)
+  const created = (await call(app, { method: 'POST', url: '/repo/repo-a/apikey', payload: { name: 'new', accessType: 'ADMIN' } })).json()
+  const res = await call(app, { method: 'GET', url: '/repo/repo-a/apikey' })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.same(body.keys[0], { id: 'key-a1', name: 'existing', accessType: 'READ', key: 'existing-key-a1', createdAt: '2026-01-02T00:00:00.000Z' })
+  t.match(body.keys[1], { id: created.id, name: 'new', accessType: 'ADMIN', key: created.key, createdAt: String })
+  t.equal(body.keys.length, 2)
+  t.notOk(res.body.includes(created.secret))
+  t.notOk('secret' in body.keys[1])
+})
+
+t.test('PUT changes name and accessType only; both are required and checked like create', async (t) => {
+  const app = await build(t)
+  const url = '/repo/repo-a/apikey/key-a1'
+  const ok = await call(app, { method: 'PUT', url, payload: { name: 'renamed', accessType: 'WRITE', id: 'hijack', key: 'hijack', createdAt: 'now' } })
+  t.equal(ok.statusCode, 200)
+  t.same(ok.json(), { success: true, message: 'API key updated' })
+  t.same(app.store.listKeys('repo-a'), [{ id: 'key-a1', name: 'renamed', accessType: 'WRITE', key: 'existing-key-a1', createdAt: '2026-01-02T00:00:00.000Z' }])
+  for (const [payload, message] of [
+    [{ name: 'only name' }, 'body/accessType is required'],
+    [{ accessType: 'READ' }, 'body/name is required'],
+    [{ name: 'n', accessType: 'NONE' }, 'body/accessType must be one of READ, WRITE, ADMIN'],
+    [{ name: 5, accessType: 'READ' }, 'body/name must be a string']
+  ] as const) {
+    const res = await call(app, { method: 'PUT', url, payload })
+    t.equal(res.statusCode, 400)
+    t.same(res.json(), { success: false, message, code: 'FBM_VALIDATION' })
+  }
+  const empty = await call(app, { method: 'PUT', url, headers: { 'content-type': 'application/json' } })
+  t.equal(empty.json().message, 'Request body is required: send a JSON object with Content-Type: application/json')
+  t.equal(app.store.listKeys('repo-a')[0]?.name, 'renamed', 'failed updates changed nothing')
+})
+
+t.test('DELETE works without a body, and with an empty body and a JSON content type', async (t) => {
+  const app = await build(t)
+  const first = (await call(app, { method: 'POST', url: '/repo/repo-b/apikey', payload: { name: 'a', accessType: 'READ' } })).json()
+  const plain = await call(app, { method: 'DELETE', url: `/repo/repo-b/apikey/${first.id}` })
+  t.equal(plain.statusCode, 200)
+  t.same(plain.json(), { success: true, message: 'API key deleted' })
+  const withType = await call(app, { method: 'DELETE', url: '/repo/repo-a/apikey/key-a1', headers: { 'content-type': 'application/json' } })
+  t.equal(withType.statusCode, 200)
+  t.same(app.store.listKeys('repo-a'), [])
+  t.same(app.store.listKeys('repo-b'), [])
+})
+
+t.test('a key id of another repo is a 404 that does not say the key exists elsewhere', async (t) => {
+  const app = await build(t)
+  for (const method of ['PUT', 'DELETE'] as const) {
+    const res = await call(app, { method, url: '/repo/repo-b/apikey/key-a1', payload: method === 'PUT' ? { name: 'n', accessType: 'READ' } : undefined })
+    t.equal(res.statusCode, 404, method)
+    t.same(res.json(), { success: false, message: 'API key "key-a1" not found in repo "repo-b"', code: 'FBM_KEY_NOT_FOUND' })
+  }
+  t.equal(app.store.listKeys('repo-a').length, 1, 'the key in repo-a is untouched')
+})
+
+t.test('every key route: unknown repo 404, forbidden repo 403, no token 401', async (t) => {
+  const app = await build(t)
+  const routes = [
+    { method: 'GET' as const, path: 'apikey' },
+    { method: 'POST' as const, path: 'apikey', payload: { name: 'n', accessType: 'READ' } },
+    { method: 'PUT' as const, path: 'apikey/key-a1', payload: { name: 'n', accessType: 'READ' } },
+    { method: 'DELETE' as const, path: 'apikey/key-a1' }
+  ]
+  for (const { method, path, payload } of routes) {
+    const missing = await call(app, { method, url: `/repo/ghost/${path}`, payload })
+    t.equal(missing.statusCode, 404, `${method} unknown repo`)
+    t.equal(missing.json().code, 'FBM_REPO_NOT_FOUND')
+    const forbidden = await app.inject({ method, url: `/repo/repo-b/${path}`, payload, headers: bearer(LIMITED_TOKEN) })
+    t.equal(forbidden.statusCode, 403, `${method} forbidden repo`)
+    t.equal(forbidden.json().code, 'FBM_FORBIDDEN')
+    const anonymous = await app.inject({ method, url: `/repo/repo-a/${path}`, payload })
+    t.equal(anonymous.statusCode, 401, `${method} no token`)
+  }
+  t.equal(app.store.listKeys('repo-a').length, 1)
+})

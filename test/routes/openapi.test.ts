@@ -25,7 +25,12 @@ t.test('the document names components, requires bearerAuth and matches SDK opera
   const doc = (await app.inject('/openapi.json')).json() as Doc
   t.same(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth && (doc.components.securitySchemes.bearerAuth as { description: string }).description })
   t.same(doc.security, [{ bearerAuth: [] }])
-  t.hasProps(doc.components.schemas, ['ErrorResponse', 'CreateRepoKeyRequest', 'CreateRepoKeyResponse'])
+  t.hasProps(doc.components.schemas, [
+    'ErrorResponse', 'ApiKey', 'CreateRepoKeyRequest', 'CreateRepoKeyResponse', 'RepoKeysResponse',
+    'UpdateRepoKeyRequest', 'ActionResponse', 'StorageRepo', 'StorageReposResponse'
+  ])
+  const operationIds = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId)).sort()
+  t.same(operationIds, ['createRepoKey', 'deleteRepoKey', 'getHealth', 'getRepoKeys', 'getStorageRepos', 'updateRepoKey'], 'the SDK method names')
   const create = doc.paths['/repo/{repoId}/apikey']?.post
   t.equal(create?.operationId, 'createRepoKey')
   t.same(Object.keys(create?.responses ?? {}).sort(), ['200', '400', '401', '403', '404', '413', '415', '500'])

@@ -1,0 +1,93 @@
+// The whole API-key lifecycle over a real socket, driven the way the official SDK drives it, plus concurrency.
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { build, DEV_TOKEN, LIMITED_TOKEN } from './helper.js'
+import { HttpError, SdkClient } from './sdk-client.js'
+
+async function serve (t: Parameters<typeof build>[0]): Promise<{ app: FastifyInstance, sdk: SdkClient }> {
+  const app = await build(t)
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const sdk = new SdkClient(url)
+  sdk.setAuthToken(DEV_TOKEN)
+  return { app, sdk }
+}
+
+t.test('create, list, update, list, delete, list, then delete and update again are 404', async (t) => {
+  const { sdk } = await serve(t)
+  const created = await sdk.createRepoKey({ repoId: 'repo-a', name: 'uploader', accessType: 'WRITE' })
+  t.match(created, { success: true, id: String, key: String, secret: String })
+
+  const listed = await sdk.getRepoKeys('repo-a')
+  t.equal(listed.success, true)
+  t.same(listed.keys.map((k: { id: string }) => k.id), ['key-a1', created.id], 'creation order, fixture key first')
+  const mine = listed.keys[1]
+  t.same(Object.keys(mine).sort(), ['accessType', 'createdAt', 'id', 'key', 'name'])
+  t.same({ name: mine.name, accessType: mine.accessType, key: mine.key }, { name: 'uploader', accessType: 'WRITE', key: created.key })
+  t.notOk(JSON.stringify(listed).includes(created.secret), 'no secret in the list')
+
+  t.same(await sdk.updateRepoKey('repo-a', created.id, { name: 'reader', accessType: 'READ' }), { success: true, message: 'API key updated' })
+  const afterUpdate = (await sdk.getRepoKeys('repo-a')).keys[1]
+  t.same(afterUpdate, { ...mine, name: 'reader', accessType: 'READ' }, 'id, key and createdAt unchanged')
+
+  t.same(await sdk.deleteRepoKey('repo-a', created.id), { success: true, message: 'API key deleted' })
+  t.same((await sdk.getRepoKeys('repo-a')).keys.map((k: { id: string }) => k.id), ['key-a1'])
+
+  for (const again of [() => sdk.deleteRepoKey('repo-a', created.id), () => sdk.updateRepoKey('repo-a', created.id, { name: 'x', accessType: 'READ' })]) {
+    await t.rejects(again(), new HttpError(404, 'Not Found', { success: false, message: `API key "${created.id}" not found in repo "repo-a"`, code: 'FBM_KEY_NOT_FOUND' }))
+  }
+})
+
+t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) => {
+  const { sdk } = await serve(t)
+  const all = await sdk.getStorageRepos()
+  t.same(all.repos.map((r: { id: string }) => r.id), ['repo-a', 'repo-b'])
+  t.same(all.repos[0].buckets, [])
+  t.same(all.repos[0].apiKeys.map((k: { id: string }) => k.id), ['key-a1'])
+  t.same((await sdk.getStorageRepos('ws-2')).repos.map((r: { id: string }) => r.id), ['repo-b'])
+  t.same((await sdk.getStorageRepo('repo-b')).name, 'Repo B')
+  t.equal(await sdk.getStorageRepo('nope'), undefined)
+})
+
+t.test('errors reach the SDK as HttpError with a JSON body it can read', async (t) => {
+  const { sdk } = await serve(t)
+  sdk.setAuthToken(LIMITED_TOKEN)
+  t.match(await sdk.getRepoKeys('repo-b').catch((e: unknown) => e), { status: 403, data: { success: false, code: 'FBM_FORBIDDEN', message: String } })
+  sdk.setAuthToken('nope')
+  t.match(await sdk.getStorageRepos().catch((e: unknown) => e), { status: 401, data: { code: 'FBM_INVALID_TOKEN' } })
+})
+
+t.test('500 concurrent creates on one repo give 500 distinct keys, and the list grows by exactly 500', async (t) => {
+  const { sdk } = await serve(t)
+  const before = (await sdk.getRepoKeys('repo-b')).keys.length
+  const created = await Promise.all(Array.from({ length: 500 }, (_, i) => sdk.createRepoKey({ repoId: 'repo-b', name: `k${i}`, accessType: 'READ' })))
+  t.equal(new Set(created.map((c) => c.id)).size, 500)
+  t.equal(new Set(created.map((c) => c.key)).size, 500)
+  const after = (await sdk.getRepoKeys('repo-b')).keys
+  t.equal(after.length, before + 500)
+  t.same(new Set(after.map((k: { id: string }) => k.id)), new Set(created.map((c) => c.id)))
+})
+
+t.test('interleaved creates, updates and deletes never leave a key half-written', async (t) => {
+  const { sdk } = await serve(t)
+  const seed = await Promise.all(Array.from({ length: 50 }, (_, i) => sdk.createRepoKey({ repoId: 'repo-b', name: `READ-${i}`, accessType: 'READ' })))
+  const ids = seed.map((c) => c.id as string)
+  const deleted = new Set(ids.filter((_, i) => i % 5 === 0))
+  const ops: Array<Promise<unknown>> = []
+  for (let round = 0; round < 4; round++) {
+    ids.forEach((id, i) => {
+      const accessType = ['READ', 'WRITE', 'ADMIN'][(i + round) % 3] as string
+      // name and accessType travel together, so a key whose name does not start with its accessType was half-written
+      ops.push(sdk.updateRepoKey('repo-b', id, { name: `${accessType}-${i}-${round}`, accessType }).catch((e: HttpError) => e.status))
+    })
+    ops.push(sdk.createRepoKey({ repoId: 'repo-b', name: `ADMIN-new-${round}`, accessType: 'ADMIN' }))
+    if (round === 1) for (const id of deleted) ops.push(sdk.deleteRepoKey('repo-b', id).catch((e: HttpError) => e.status))
+  }
+  await Promise.all(ops)
+  const keys = (await sdk.getRepoKeys('repo-b')).keys as Array<{ id: string, name: string, accessType: string, key: string, createdAt: string }>
+  t.equal(keys.length, 50 - deleted.size + 4)
+  for (const k of keys) {
+    t.ok(k.name.startsWith(`${k.accessType}-`), `${k.id}: ${k.name} / ${k.accessType}`)
+    t.ok(k.key.length > 0 && !Number.isNaN(Date.parse(k.createdAt)))
+  }
+  t.notOk(keys.some((k) => deleted.has(k.id)), 'deleted keys stay deleted')
+})
