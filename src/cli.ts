@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The command-line entry: resolves settings, loads fixtures, listens, and shuts down gracefully on signals.
+import type { AddressInfo } from 'node:net'
 import closeWithGrace from 'close-with-grace'
 import pretty from 'pino-pretty'
 import { buildApp } from './app.js'
@@ -11,7 +12,7 @@ import { VERSION } from './version.js'
 const EXIT_USAGE = 2
 /** Exit code when the server cannot listen. */
 const EXIT_LISTEN = 1
-/** The ready line's fixed text, followed by the URL: `flashback-mock listening on http://127.0.0.1:3000`. */
+/** The ready line's fixed text, then the bound address as a URL: `flashback-mock listening on http://127.0.0.1:3000`. */
 const READY_TEXT = 'flashback-mock listening on'
 /** How long in-flight requests get after SIGTERM or SIGINT before the process is killed, in ms. */
 const GRACE_MS = 3000
@@ -52,9 +53,12 @@ async function main (): Promise<void> {
 
   // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead.
   app.log.level = 'silent'
-  const url = await app.listen({ port: config.port, host: config.host })
+  await app.listen({ port: config.port, host: config.host })
     .catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
   app.log.level = config.logLevel
+  // The address actually bound (0.0.0.0 stays 0.0.0.0), with the port chosen when --port is 0.
+  const { address, port } = app.server.address() as AddressInfo
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
   // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
   app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url }, `${READY_TEXT} ${url}`)

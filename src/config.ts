@@ -33,10 +33,10 @@ export class ConfigError extends Error {
 
 /** Each setting: its flag, its environment twin, its default and its help line. Shown by `--help` and the README. */
 export const SETTINGS = {
-  port: { flag: '--port', env: 'PORT', default: '3000', help: 'TCP port to listen on (0 picks a free port)' },
-  host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on (0.0.0.0 for all)' },
-  fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys and bearer tokens' },
-  logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` }
+  port: { flag: '--port', env: 'PORT', default: '3000', help: 'TCP port to listen on, 0 picks a free one (default 3000)' },
+  host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on, 0.0.0.0 for all (default 127.0.0.1)' },
+  fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys, bearer tokens (default below)' },
+  logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` }
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -49,8 +49,8 @@ export const HELP = [
   '',
   'Options (each flag has an environment variable twin; flags win):',
   ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(20)} ${s.env.padEnd(24)} ${s.help}`),
-  `  ${'--help'.padEnd(20)} ${''.padEnd(24)} print this help`,
-  `  ${'--version'.padEnd(20)} ${''.padEnd(24)} print the version`,
+  `  ${'-h, --help'.padEnd(20)} ${''.padEnd(24)} print this help`,
+  `  ${'-v, --version'.padEnd(20)} ${''.padEnd(24)} print the version`,
   '',
   `Default fixtures: ${DEFAULT_FIXTURES_PATH}`
 ].join('\n')
@@ -76,8 +76,8 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
         host: { type: 'string' },
         fixtures: { type: 'string' },
         'log-level': { type: 'string' },
-        help: { type: 'boolean' },
-        version: { type: 'boolean' }
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
       }
     }).values
   } catch (err) {

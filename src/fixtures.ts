@@ -1,10 +1,11 @@
 // Loads and checks fixture files: schema first, then the rules a schema cannot say (unique ids, known repos).
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonPath } from './validation.js'
 
 /** The fixture file shipped with the package: two repos, a development token and a limited token. */
-export const DEFAULT_FIXTURES_PATH = new URL('../fixtures/default.json', import.meta.url).pathname
+export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/default.json', import.meta.url))
 
 /** A fixture file or object that cannot be used. The message names the source and the JSON path. */
 export class FixtureError extends Error {

@@ -20,6 +20,25 @@ t.test('CORS preflight is answered before auth, reflecting the origin and allowi
   t.match(String(res.headers['access-control-allow-methods']), /POST/)
 })
 
+t.test('CORS preflight allows every method the API uses, PUT and DELETE included', async (t) => {
+  const app = await build(t)
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    const res = await app.inject({
+      method: 'OPTIONS',
+      url: '/repo/repo-a/apikey/key-a1',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization' }
+    })
+    t.equal(res.statusCode, 204, method)
+    t.ok(String(res.headers['access-control-allow-methods']).split(/\s*,\s*/).includes(method), method)
+  }
+})
+
+t.test('an OPTIONS request that is not a preflight gets 204, not a text/plain error', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'OPTIONS', url: '/repo/repo-a/apikey' })
+  t.equal(res.statusCode, 204)
+})
+
 t.test('CORS headers are on successes and on 401s, and WWW-Authenticate is readable by the page', async (t) => {
   const app = await build(t)
   const ok = await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { origin }, payload: { name: 'n', accessType: 'READ' } })

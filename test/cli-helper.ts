@@ -1,9 +1,10 @@
 // Starts the real CLI (src/cli.ts, through tap's TypeScript loader) as a child process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 
 /** A finished CLI run. */
 export interface CliResult {

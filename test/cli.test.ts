@@ -103,8 +103,9 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
   t.notOk(JSON.stringify(server.logs).includes('dev-token'), 'the bearer token is not logged')
 })
 
-t.test('SIGINT exits 0 too', async (t) => {
-  const server = await startCli(t)
+t.test('SIGINT exits 0 too; the ready line shows the bound address, IPv6 in brackets', async (t) => {
+  const server = await startCli(t, ['--host', '::1'])
+  t.match(server.url, /^http:\/\/\[::1\]:\d+$/)
   t.equal((await fetch(`${server.url}/health`)).status, 200)
   t.equal(await server.stop('SIGINT'), 0)
 })

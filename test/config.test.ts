@@ -22,6 +22,8 @@ t.test('flags override environment variables', async (t) => {
 t.test('--help and --version win over everything else', async (t) => {
   t.same(resolveConfig(['--port', 'x', '--help'], {}), { command: 'help' })
   t.same(resolveConfig(['--version'], { PORT: 'x' }), { command: 'version' })
+  t.same(resolveConfig(['-h'], {}), { command: 'help' })
+  t.same(resolveConfig(['-v'], {}), { command: 'version' })
   for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL']) {
     t.match(HELP, name)
   }

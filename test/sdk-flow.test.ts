@@ -45,7 +45,7 @@ t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) =
   t.same(all.repos[0].apiKeys.map((k: { id: string }) => k.id), ['key-a1'])
   t.same((await sdk.getStorageRepos('ws-2')).repos.map((r: { id: string }) => r.id), ['repo-b'])
   t.same((await sdk.getStorageRepo('repo-b')).name, 'Repo B')
-  t.equal(await sdk.getStorageRepo('nope'), undefined)
+  t.match(await sdk.getStorageRepo('nope').catch((e: unknown) => e), { status: 404, data: { code: 'FBM_REPO_NOT_FOUND' } })
 })
 
 t.test('errors reach the SDK as HttpError with a JSON body it can read', async (t) => {

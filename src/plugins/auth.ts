@@ -29,7 +29,8 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
  * Replies (contract README conventions, RFC 6750):
  * - 401 FBM_UNAUTHORIZED when no Authorization header or a non-Bearer scheme is sent, and 401
  *   FBM_INVALID_TOKEN when a Bearer token is malformed or unknown (the error handler adds WWW-Authenticate);
- * - 403 FBM_FORBIDDEN when the route has a `repoId` the token may not use. A limited token gets 403 for
+ * - 403 FBM_FORBIDDEN when the path or the query has a `repoId` the token may not use (a repeated query
+ *   repoId is left to validation, which answers 400). A limited token gets 403 for
  *   every repo outside its list, existing or not, so it cannot probe which repos exist;
  * - 404 FBM_REPO_NOT_FOUND when the token may use every repo and the repoId does not exist.
  *
@@ -58,8 +59,8 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }
   app.addHook('onRequest', async (request) => {
     if (request.is404 || request.routeOptions.schema?.security?.length === 0) return
     request.principal = authenticate(request)
-    const { repoId } = request.params as { repoId?: string }
-    if (repoId === undefined) return
+    const repoId = (request.params as { repoId?: string }).repoId ?? (request.query as { repoId?: unknown }).repoId
+    if (typeof repoId !== 'string') return
     if (request.principal.repos !== '*') {
       if (!request.principal.repos.includes(repoId)) throw new ForbiddenError(repoId)
     } else if (app.store.getRepo(repoId) === undefined) {

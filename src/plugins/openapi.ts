@@ -29,7 +29,7 @@ Conventions the mock adopts where those sources are silent:
 - 401: bearer token missing, malformed or unknown, with \`WWW-Authenticate: Bearer realm="flashback"\` (plus \`error="invalid_token"\` when a Bearer token was sent).
 - 403: the token is valid but may not use the repo. A token limited to some repos gets 403 for every other repoId, existing or not.
 - 404: unknown repo (for a token that may use every repo), key or route. A key id of another repo is a 404 too: it does not leak that the key exists.
-- GET /repo lists only the repos the token may use; a filter naming another repo gives an empty list, not a 403.
+- GET /repo lists only the repos the token may use. Its repoId filter is checked like a repoId in a path: 403 for a repo the token may not use, 404 for an unknown repo.
 - 400: malformed JSON or a body or parameter that breaks the schema. Types are strict: 123 is not "123". Unknown body fields are ignored and never echoed.
 - Auth is checked before the body is read: a bad token is a 401 even when the body is also bad.
 - 415 for a Content-Type other than application/json; 413 for a body over 1 MiB.`
@@ -45,7 +45,7 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Flashback API (flashback-mock)', version, description: DESCRIPTION },
-      servers: [{ url: 'http://localhost:3000', description: 'flashback-mock with its default settings' }],
+      servers: [{ url: '/', description: 'The flashback-mock server that serves this document, on whatever host and port it listens' }],
       tags: [
         { name: 'API keys', description: 'Repository API keys (SDK: createRepoKey, getRepoKeys, updateRepoKey, deleteRepoKey)' },
         { name: 'Repos', description: 'Storage repositories (SDK: getStorageRepos, getStorageRepo)' },

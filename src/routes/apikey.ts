@@ -90,7 +90,7 @@ const apikeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: RepoKeyParamsSchema,
       response: {
         200: jsonResponse(ActionResponseSchema, 'API key deleted', { success: true, message: 'API key deleted' }),
-        ...errorResponses(400, 401, 403, 404, 500)
+        ...errorResponses(400, 401, 403, 404, 413, 415, 500)
       }
     }
   }, async (request) => {

@@ -6,8 +6,9 @@ import { RepoQuerySchema, StorageReposResponseSchema } from '../schemas/repo.js'
 /**
  * `GET /repo?workspaceId=&repoId=&walletAddress=` (SDK `getStorageRepos`; `getStorageRepo(id)` takes
  * `repos[0]` of `?repoId=id`): 200 `{ success, repos }` with the repos the bearer token may use that match
- * every filter given. Each repo carries its API keys without secrets and `buckets: []`. A repo the token
- * may not use is left out of the list rather than answered with 403, as a list would on the real API.
+ * every filter given. Each repo carries its API keys without secrets and `buckets: []`. Repos the token may
+ * not use are left out; a `repoId` filter is checked by the auth plugin like a path repoId (403, 404), so
+ * `getStorageRepo` of a forbidden or unknown repo fails the way every other route does.
  */
 const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/repo', {
@@ -15,7 +16,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getStorageRepos',
       tags: ['Repos'],
       summary: 'List Storage Repositories',
-      description: 'Repos visible to the bearer token, filtered by the query parameters given (exact match, combined with AND).',
+      description: 'Repos visible to the bearer token, filtered by the query parameters given (exact match, combined with AND). A repoId the token may not use is a 403, an unknown one a 404.',
       querystring: RepoQuerySchema,
       response: {
         200: jsonResponse(StorageReposResponseSchema, 'Matching repos', {
@@ -32,7 +33,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             buckets: []
           }]
         }),
-        ...errorResponses(400, 401, 500)
+        ...errorResponses(400, 401, 403, 404, 500)
       }
     }
   }, async (request) => ({

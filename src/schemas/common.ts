@@ -34,24 +34,20 @@ export const AccessTypeSchema = StringEnum(ACCESS_TYPES, {
 export type AccessType = Static<typeof AccessTypeSchema>
 
 /**
- * `ErrorResponse`: the body of every non-2xx answer, `{ success: false, message, code, details? }`,
+ * `ErrorResponse`: the body of every non-2xx answer, `{ success: false, message, code }`,
  * always sent as `application/json` so the SDK's `HttpError.data.message` is filled
  * (contract README, "Conventions the mock adopts").
  */
 export const ErrorResponseSchema = Type.Object({
   success: Type.Literal(false, { description: 'Always false on an error.' }),
   message: Type.String({ description: 'A sentence that names the field or cause, e.g. "body/accessType must be one of READ, WRITE, ADMIN".' }),
-  code: Type.String({ description: 'A stable machine-readable code, e.g. FBM_VALIDATION, FBM_UNAUTHORIZED, FBM_REPO_NOT_FOUND.' }),
-  details: Type.Optional(Type.Array(Type.Object({
-    field: Type.String({ description: 'Where the problem is, e.g. "body/name".' }),
-    message: Type.String({ description: 'What was expected there.' })
-  }), { description: 'Every validation problem found, when there is more than one to tell.' }))
+  code: Type.String({ description: 'A stable machine-readable code, e.g. FBM_VALIDATION, FBM_UNAUTHORIZED, FBM_REPO_NOT_FOUND.' })
 }, {
   $id: 'ErrorResponse',
-  description: 'The one error shape of flashback-mock. Extra fields beyond success and message are the mock\'s own.'
+  description: 'The one error shape of flashback-mock. The code field is the mock\'s own addition.'
 })
 
-/** The error body type: `{ success: false, message, code, details? }`. */
+/** The error body type: `{ success: false, message, code }`. */
 export type ErrorResponse = Static<typeof ErrorResponseSchema>
 
 /** One error example per status, so the OpenAPI document shows what each failure looks like. */

@@ -27,6 +27,6 @@ export const StorageRepoSchema = Type.Object({
 export const StorageReposResponseSchema = Type.Object({
   success: Type.Literal(true, { description: 'Always true on success.' }),
   repos: Type.Array(ref(StorageRepoSchema), {
-    description: 'The repos the bearer token may use that match every filter given, in fixture order. A repo the token may not use is left out, not a 403.'
+    description: 'The repos the bearer token may use that match every filter given, in fixture order.'
   })
 }, { $id: 'StorageReposResponse', description: 'Storage repositories visible to the bearer token.' })

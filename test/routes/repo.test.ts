@@ -28,7 +28,6 @@ t.test('filters match exactly and combine with AND; unknown parameters are ignor
     ['walletAddress=0xabc', ['repo-b']],
     ['workspaceId=ws-2&repoId=repo-b', ['repo-b']],
     ['workspaceId=ws-1&repoId=repo-b', []],
-    ['repoId=', []],
     ['page=2&sort=name', ['repo-a', 'repo-b']]
   ]
   for (const [query, expected] of cases) {
@@ -38,13 +37,20 @@ t.test('filters match exactly and combine with AND; unknown parameters are ignor
   }
 })
 
-t.test('a limited token sees only its repos; asking for another gives an empty list, not a 403', async (t) => {
+t.test('a limited token sees only its repos; a repoId filter is checked like a path repoId', async (t) => {
   const app = await build(t)
   const all = await app.inject({ url: '/repo', headers: bearer(LIMITED_TOKEN) })
   t.same(ids(all.json()), ['repo-a'])
   const other = await app.inject({ url: '/repo?repoId=repo-b', headers: bearer(LIMITED_TOKEN) })
-  t.equal(other.statusCode, 200)
-  t.same(ids(other.json()), [])
+  t.equal(other.statusCode, 403)
+  t.same(other.json(), { success: false, message: 'This bearer token may not use repo "repo-b"', code: 'FBM_FORBIDDEN' })
+  const ghost = await app.inject({ url: '/repo?repoId=ghost', headers: bearer(LIMITED_TOKEN) })
+  t.equal(ghost.statusCode, 403, 'a limited token cannot probe which repos exist')
+  for (const query of ['repoId=ghost', 'repoId=']) {
+    const missing = await call(app, { method: 'GET', url: `/repo?${query}` })
+    t.equal(missing.statusCode, 404, query)
+    t.equal(missing.json().code, 'FBM_REPO_NOT_FOUND')
+  }
 })
 
 t.test('keys created later show up in the repo list', async (t) => {
