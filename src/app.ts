@@ -7,7 +7,8 @@ import type { Fixtures } from './schemas/fixtures.js'
 import type { LogLevel } from './config.js'
 import { VERSION } from './version.js'
 import jsonBody from './plugins/json-body.js'
-import errors from './plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
+import { MAX_PARAM_LENGTH } from './schemas/common.js'
 import store from './plugins/store.js'
 import auth from './plugins/auth.js'
 import openapi from './plugins/openapi.js'
@@ -63,8 +64,22 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppO
       ...(logStream === undefined ? {} : { stream: logStream })
     },
     logController: new OneLinePerRequest(),
+    // Errors raised outside routes get the same JSON shape, and raw request bytes are never logged.
+    frameworkErrors,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever.
+    requestTimeout: 30_000,
+    // Requests that arrive on open connections during shutdown are served, not answered 503.
+    return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // Once close() starts, answers end their keep-alive connection, so in-flight requests finish and the
+  // server can close without waiting for clients to hang up.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (_request, reply) => { if (closing) reply.header('connection', 'close') })
 
   await app.register(cors, CORS)
   await app.register(jsonBody)

@@ -18,7 +18,8 @@ const READY_TEXT = 'flashback-mock listening on'
 const GRACE_MS = 3000
 
 function fail (message: string, code: number): never {
-  process.stderr.write(`flashback-mock: ${message}\n`)
+  // One line, whatever the cause put in the message (a JSON parser's snippet, a path with a newline).
+  process.stderr.write(`flashback-mock: ${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
   process.exit(code)
 }
 

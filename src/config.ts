@@ -81,7 +81,9 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
       }
     }).values
   } catch (err) {
-    throw new ConfigError(`${(err as Error).message.split(/\.(?:\s|$)/)[0]} (see --help)`)
+    // Node's advice on an unknown option is about positional arguments, which this command has none of.
+    const { code, message } = err as NodeJS.ErrnoException
+    throw new ConfigError(`${code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? message.split('. ')[0] : message} (see --help)`)
   }
   if (values.help === true) return { command: 'help' }
   if (values.version === true) return { command: 'version' }

@@ -15,3 +15,9 @@ export const InvalidTokenError = createError<[string]>('FBM_INVALID_TOKEN', '%s'
 
 /** 404: no key with this id in this repo (a key of another repo is not found either). Arguments: keyId, repoId. */
 export const KeyNotFoundError = createError<[string, string]>('FBM_KEY_NOT_FOUND', 'API key "%s" not found in repo "%s"', 404)
+
+/** 415: a JSON body in a charset other than UTF-8. Argument: the charset sent. */
+export const UnsupportedCharsetError = createError<[string]>('FBM_UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset "%s": send JSON as UTF-8', 415)
+
+/** 400: a JSON body whose bytes are not valid UTF-8. */
+export const InvalidUtf8Error = createError('FBM_INVALID_JSON', 'Request body is not valid UTF-8', 400)

@@ -18,6 +18,8 @@ export interface CliServer {
   child: ChildProcess
   url: string
   logs: Array<Record<string, unknown>>
+  /** Resolves with the exit code once the process ends. */
+  exit: Promise<number | null>
   /** Sends a signal and resolves with the exit code once the process ends. */
   stop (signal?: NodeJS.Signals): Promise<number | null>
 }
@@ -70,6 +72,7 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
     child,
     url,
     logs,
+    exit: exited.then(([code]) => code),
     async stop (signal = 'SIGTERM') {
       child.kill(signal)
       const [code] = await exited

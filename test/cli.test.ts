@@ -1,6 +1,6 @@
 // The real CLI as a child process: settings, fixture errors, the ready line, a real socket, signals.
 import t from 'tap'
-import { createServer } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -43,6 +43,12 @@ t.test('a bad fixture file exits 2 with one line naming the file and the JSON pa
   const res = await runCli(['--fixtures', bad])
   t.equal(res.code, 2)
   t.equal(res.stderr, `flashback-mock: ${bad}: $.tokens[0].repos[0] names the unknown repo "ghost"\n`)
+  const pretty = join(dir, 'pretty.json')
+  writeFileSync(pretty, '{\n  "tokens": [\n    oops\n  ]\n}\n')
+  const notJson = await runCli(['--fixtures', pretty])
+  t.equal(notJson.code, 2)
+  t.match(notJson.stderr, new RegExp(`^flashback-mock: ${pretty}: not valid JSON \\(.+\\)\\n$`))
+  t.equal(notJson.stderr.split('\n').length, 2, 'one line, even when the parser quotes several')
   const missing = await runCli([], { FLASHBACK_MOCK_FIXTURES: join(dir, 'missing.json') })
   t.equal(missing.code, 2)
   t.equal(missing.stderr, `flashback-mock: ${join(dir, 'missing.json')}: cannot read the fixture file (ENOENT)\n`)
@@ -125,4 +131,45 @@ t.test('settings come from the environment, and the fixture file is never writte
   t.same({ text: readFileSync(fixtures, 'utf8'), mtime: statSync(fixtures).mtimeMs }, before)
   t.notOk(server.logs.some((l) => l.msg === 'request completed'), 'LOG_LEVEL=warn hides request lines')
   t.equal(server.logs.length, 1, 'but not the ready line')
+})
+
+/** Opens a raw connection and sends a create request whose body is held back after `sent` bytes. */
+async function holdRequest (url: string): Promise<{ socket: Socket, finish: () => Promise<string> }> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  await once(socket, 'connect')
+  const body = JSON.stringify({ name: 'in flight', accessType: 'READ' })
+  socket.write(`POST /repo/repo-photos/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`)
+  let answer = ''
+  socket.on('data', (c) => { answer += c })
+  return {
+    socket,
+    async finish () {
+      socket.write(body.slice(5))
+      await once(socket, 'close')
+      return answer
+    }
+  }
+}
+
+t.test('SIGTERM lets an in-flight request finish, then exits 0', async (t) => {
+  const server = await startCli(t)
+  const held = await holdRequest(server.url)
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.equal(server.child.exitCode, null, 'still running while the request is in flight')
+  const answer = await held.finish()
+  t.match(answer, /^HTTP\/1\.1 200 OK\r\n/)
+  t.match(answer, /"success":true/)
+  t.equal(await server.exit, 0, 'then it exits 0 by itself')
+})
+
+t.test('a second signal forces the exit while a request is still in flight', async (t) => {
+  const server = await startCli(t)
+  const held = await holdRequest(server.url)
+  t.teardown(() => held.socket.destroy())
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.equal(await server.stop('SIGTERM'), 1)
 })

@@ -41,7 +41,9 @@ t.test('schema violations name the file and the JSON path', async (t) => {
     [(f) => { f.repos[0].extra = 1 }, '$.repos[0] must not have the unknown property "extra"'],
     [(f) => { f.tokens[0].repos = 'all' }, '$.tokens[0].repos must be "*" or an array'],
     [(f) => { f.tokens[0].token = 'has space' }, '$.tokens[0].token must match pattern "^[A-Za-z0-9._~+/-]+=*$"'],
-    [(f) => { f.repos = {} }, '$.repos must be an array']
+    [(f) => { f.repos = {} }, '$.repos must be an array'],
+    [(f) => { f.tokens[0].token = 'x'.repeat(4097) }, '$.tokens[0].token must be 4096 or fewer characters long'],
+    [(f) => { f.repos[0].id = 'r'.repeat(501) }, '$.repos[0].id must be 500 or fewer characters long']
   ]
   for (const [mutate, message] of cases) {
     const data = structuredClone(base) as Record<string, any>

@@ -44,7 +44,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }
   const authenticate = (request: FastifyRequest): FixtureToken => {
     const header = request.headers.authorization
     if (header === undefined) throw new UnauthorizedError('Missing bearer token: send "Authorization: Bearer <token>"')
-    const [scheme = '', credentials = ''] = header.trim().split(/\s+/, 2)
+    const [, scheme = '', credentials = ''] = /^\s*(\S*)\s*(.*?)\s*$/.exec(header) as string[]
     if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"')
     if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
     const sent = digest(credentials)

@@ -1,9 +1,11 @@
 // The one error shape: every failure, Fastify's own included, becomes { success: false, message, code }.
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
 import { describeAjvError, mainAjvError } from '../validation.js'
-import type { ErrorResponse } from '../schemas/common.js'
+import { MAX_PARAM_LENGTH, type ErrorResponse } from '../schemas/common.js'
 
 /** `WWW-Authenticate` value of every 401 (RFC 6750 section 3). */
 export const WWW_AUTHENTICATE = 'Bearer realm="flashback"'
@@ -16,10 +18,16 @@ const reply = (status: number, code: string, message: string): { status: number,
 /** Fastify's own client errors, reworded to name the cause and the fix. */
 const FASTIFY_ERRORS: Record<string, Translate> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => reply(400, 'FBM_INVALID_JSON', 'Request body is not valid JSON'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, request) =>
-    reply(415, 'FBM_UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type ${JSON.stringify(request.headers['content-type'])}: send application/json`),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, request) => {
+    const type = request.headers['content-type']
+    return reply(415, 'FBM_UNSUPPORTED_MEDIA_TYPE', type === undefined
+      ? 'A request body needs Content-Type: application/json'
+      : `Unsupported Content-Type ${JSON.stringify(type)}: send application/json`)
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: (_, request) =>
-    reply(413, 'FBM_BODY_TOO_LARGE', `Request body is larger than the ${request.routeOptions.bodyLimit}-byte limit`)
+    reply(413, 'FBM_BODY_TOO_LARGE', `Request body is larger than the ${request.routeOptions.bodyLimit}-byte limit`),
+  FST_ERR_BAD_URL: () => reply(400, 'FBM_BAD_URL', 'The URL has a malformed percent-encoding'),
+  FST_ERR_MAX_PARAM_LENGTH: () => reply(414, 'FBM_URI_TOO_LONG', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`)
 }
 
 function validationMessage (error: FastifyError, request: FastifyRequest): string {
@@ -37,6 +45,33 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
   const status = error.statusCode ?? 500
   if (status >= 500) return reply(500, 'FBM_INTERNAL', 'Internal server error')
   return reply(status, String(error.code).startsWith('FBM_') ? error.code : 'FBM_BAD_REQUEST', error.message)
+}
+
+/** Sends the error shape for an error Fastify raises before any route runs (bad URL encoding, long parameter). */
+export function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
+  const { status, body } = translate(error, request)
+  void res.code(status).type('application/json').send(body)
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are larger than 16 KiB']
+}
+
+/**
+ * Answers requests Node's HTTP parser rejects (malformed headers, a request that took too long) with the
+ * error shape, code FBM_BAD_REQUEST: 408 for a timeout, 431 for headers over 16 KiB, 400 otherwise. Unlike
+ * Fastify's default, it never logs the raw bytes, which hold the Authorization header.
+ */
+export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, message] = CLIENT_ERRORS[String(err.code)] ?? [400, 'Malformed HTTP request']
+  this.log.debug({ code: err.code }, 'client error')
+  if (socket.writable) {
+    const body = JSON.stringify({ success: false, message, code: 'FBM_BAD_REQUEST' } satisfies ErrorResponse)
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 /**

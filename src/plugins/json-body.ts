@@ -1,22 +1,33 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
+import { InvalidUtf8Error, UnsupportedCharsetError } from '../errors.js'
+
+const CHARSET = /;\s*charset="?([^";\s]+)"?/i
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * Plugin `json-body`. Replaces Fastify's JSON parser with one that reads an empty body as "no body"
- * (`request.body === undefined`): routes without a body schema then accept it, and routes with one answer
- * 400 "Request body is required". Non-empty bodies go through Fastify's own parser (prototype-poisoning
- * checks on). The text/plain parser is removed, so any type but application/json is a 415.
+ * Plugin `json-body`. Replaces Fastify's parsers with one for application/json:
+ * - an empty body is "no body" (`request.body === undefined`): routes without a body schema accept it,
+ *   routes with one answer 400 "Request body is required";
+ * - the body must be UTF-8 (RFC 8259): another declared charset is a 415, invalid bytes a 400;
+ * - `__proto__` and `constructor.prototype` keys are dropped, like any other unknown field;
+ * - every other content type, text/plain included, is a 415.
  */
 const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
-  const parseJson = app.getDefaultJsonParser('error', 'error')
+  const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') {
-      done(null, undefined)
-      return
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = CHARSET.exec(String(request.headers['content-type']))?.[1]?.toLowerCase()
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(new UnsupportedCharsetError(charset))
+    let text: string
+    try {
+      text = utf8.decode(body as Buffer)
+    } catch {
+      return done(new InvalidUtf8Error())
     }
-    parseJson(request, body as string, done)
+    if (text === '') return done(null, undefined)
+    parseJson(request, text, done)
   })
 }
 

@@ -22,6 +22,9 @@ export function ref<T extends TSchema> (schema: T, options: SchemaOptions = {}):
   return Type.Unsafe<Static<T>>({ ...options, $ref: schema.$id })
 }
 
+/** Longest path parameter (repoId, keyId) the router accepts, in characters; longer ones answer 414. */
+export const MAX_PARAM_LENGTH = 500
+
 /** Access levels of a repository API key, as the SDK's `AccessType` enum spells them. */
 export const ACCESS_TYPES = ['READ', 'WRITE', 'ADMIN'] as const
 

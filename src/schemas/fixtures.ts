@@ -1,13 +1,13 @@
 // Schema of a fixture file: the repos, their existing API keys and the bearer tokens the mock accepts.
 import { Type, type Static } from '@sinclair/typebox'
-import { AccessTypeSchema, StringEnum } from './common.js'
+import { AccessTypeSchema, MAX_PARAM_LENGTH, StringEnum } from './common.js'
 
 /** RFC 6750 `b64token` syntax, the characters a bearer token may contain. */
 export const BEARER_TOKEN_PATTERN = '^[A-Za-z0-9._~+/-]+=*$'
 
 /** An API key that already exists when the mock starts. It has no secret: the real API never shows one again. */
 export const FixtureApiKeySchema = Type.Object({
-  id: Type.String({ minLength: 1, description: 'Key id, unique across all repos.' }),
+  id: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Key id, unique across all repos; it appears in URL paths.' }),
   name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name, 1 to 255 characters.' }),
   accessType: AccessTypeSchema,
   key: Type.String({ minLength: 1, description: 'The access key value.' }),
@@ -16,7 +16,7 @@ export const FixtureApiKeySchema = Type.Object({
 
 /** A storage repository, shaped like the SDK's `StorageRepo`. */
 export const FixtureRepoSchema = Type.Object({
-  id: Type.String({ minLength: 1, description: 'Repo id, used in /repo/{repoId} paths. Unique.' }),
+  id: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Repo id, used in /repo/{repoId} paths. Unique.' }),
   name: Type.String({ minLength: 1, description: 'Display name.' }),
   storageType: StringEnum(['S3', 'GCS', 'BLOB'] as const, { description: 'Storage backend: S3, GCS or BLOB.' }),
   mode: StringEnum(['NORMAL', 'MIRROR'] as const, { description: 'Repo mode: NORMAL or MIRROR.' }),
@@ -29,7 +29,7 @@ export const FixtureRepoSchema = Type.Object({
 
 /** A bearer token the mock accepts, and the repos it may use. */
 export const FixtureTokenSchema = Type.Object({
-  token: Type.String({ pattern: BEARER_TOKEN_PATTERN, description: 'The bearer token, as sent in "Authorization: Bearer <token>". Unique.' }),
+  token: Type.String({ pattern: BEARER_TOKEN_PATTERN, maxLength: 4096, description: 'The bearer token, as sent in "Authorization: Bearer <token>". Unique.' }),
   description: Type.Optional(Type.String({ description: 'What the token is for; shown to nobody, for the fixture\'s reader.' })),
   repos: Type.Union([
     Type.Literal('*', { description: 'Every repo.' }),

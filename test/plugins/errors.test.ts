@@ -2,15 +2,17 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import { Writable } from 'node:stream'
-import errorsPlugin from '../../src/plugins/errors.js'
+import { connect, type Socket } from 'node:net'
+import { once } from 'node:events'
+import errorsPlugin, { clientErrorHandler } from '../../src/plugins/errors.js'
 import jsonBodyPlugin from '../../src/plugins/json-body.js'
-import { build, call } from '../helper.js'
+import { build, call, DEV_TOKEN } from '../helper.js'
 
 const url = '/repo/repo-a/apikey'
 
 t.test('invalid JSON is a 400 that says so', async (t) => {
   const app = await build(t)
-  for (const payload of ['{"name":', '{name: "n"}', '   ', '{"__proto__": {"x": 1}}']) {
+  for (const payload of ['{"name":', '{name: "n"}', '   ', '{"name":"n","accessType":"READ"} trailing']) {
     const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload })
     t.equal(res.statusCode, 400, payload)
     t.match(res.headers['content-type'], /^application\/json/)
@@ -27,10 +29,48 @@ t.test('a content type other than JSON is a 415 that names it', async (t) => {
   }
 })
 
-t.test('JSON with a charset parameter is JSON', async (t) => {
+t.test('JSON must be UTF-8: a charset parameter may say so, another charset is a 415, bad bytes a 400', async (t) => {
   const app = await build(t)
-  const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json; charset=utf-8' }, payload: '{"name":"n","accessType":"READ"}' })
+  for (const type of ['application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; charset=utf8']) {
+    const res = await call(app, { method: 'POST', url, headers: { 'content-type': type }, payload: '{"name":"café ☕","accessType":"READ"}' })
+    t.equal(res.statusCode, 200, type)
+  }
+  t.same(app.store.listKeys('repo-a').slice(1).map((k) => k.name), ['café ☕', 'café ☕', 'café ☕'])
+  const latin1 = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json; charset=iso-8859-1' }, payload: Buffer.from('{"name":"caf\xe9","accessType":"READ"}', 'latin1') })
+  t.equal(latin1.statusCode, 415)
+  t.same(latin1.json(), { success: false, message: 'Unsupported charset "iso-8859-1": send JSON as UTF-8', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' })
+  const badBytes = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: Buffer.from('{"name":"caf\xe9","accessType":"READ"}', 'latin1') })
+  t.equal(badBytes.statusCode, 400)
+  t.same(badBytes.json(), { success: false, message: 'Request body is not valid UTF-8', code: 'FBM_INVALID_JSON' })
+  t.equal(app.store.listKeys('repo-a').length, 4, 'neither created a key')
+})
+
+t.test('__proto__ and constructor keys are dropped like any unknown field', async (t) => {
+  const app = await build(t)
+  const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"name":"n","accessType":"READ"}' })
   t.equal(res.statusCode, 200)
+  const only = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"name":"n","accessType":"READ"}}' })
+  t.same(only.json(), { success: false, message: 'body/name is required', code: 'FBM_VALIDATION' })
+  t.equal(({} as Record<string, unknown>).admin, undefined, 'Object.prototype is untouched')
+})
+
+t.test('a body without a Content-Type is a 415 that says which one to send', async (t) => {
+  const app = await build(t)
+  const res = await call(app, { method: 'POST', url, payload: '{"name":"n","accessType":"READ"}', headers: { 'content-type': undefined as unknown as string } })
+  t.equal(res.statusCode, 415)
+  t.same(res.json(), { success: false, message: 'A request body needs Content-Type: application/json', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' })
+})
+
+t.test('URLs the router rejects get the error shape: bad percent-encoding 400, a path parameter over 500 characters 414', async (t) => {
+  const app = await build(t)
+  const bad = await call(app, { method: 'GET', url: '/repo/%zz/apikey' })
+  t.equal(bad.statusCode, 400)
+  t.same(bad.json(), { success: false, message: 'The URL has a malformed percent-encoding', code: 'FBM_BAD_URL' })
+  const long = await call(app, { method: 'GET', url: `/repo/${'a'.repeat(501)}/apikey` })
+  t.equal(long.statusCode, 414)
+  t.same(long.json(), { success: false, message: 'A path parameter is longer than 500 characters', code: 'FBM_URI_TOO_LONG' })
+  const longest = await call(app, { method: 'GET', url: `/repo/${'a'.repeat(500)}/apikey` })
+  t.equal(longest.statusCode, 404, 'a 500-character repoId reaches the route')
 })
 
 t.test('a body over 1 MiB is a 413 that gives the limit in bytes', async (t) => {
@@ -76,4 +116,48 @@ t.test('the server keeps working after every kind of error', async (t) => {
   const res = await call(app, { method: 'POST', url, payload: { name: 'after', accessType: 'READ' } })
   t.equal(res.statusCode, 200)
   t.same(app.store.listKeys('repo-a').map((k) => k.name), ['existing', 'after'])
+})
+
+t.test('requests Node cannot parse get the error shape over a real socket, and their bytes are not logged', async (t) => {
+  const lines: string[] = []
+  const app = await build(t, { logLevel: 'trace', logStream: new Writable({ write (c, _e, done) { lines.push(String(c)); done() } }) })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = new URL(address)
+  const raw = async (request: string): Promise<string> => {
+    const socket = connect(Number(port), '127.0.0.1')
+    let answer = ''
+    socket.on('data', (c) => { answer += c })
+    socket.write(request)
+    await once(socket, 'close')
+    return answer
+  }
+  const badHeader = await raw(`GET /repo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nX-Bad: a\u0001b\r\n\r\n`)
+  t.match(badHeader, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(badHeader, /content-type: application\/json/i)
+  t.same(JSON.parse(badHeader.split('\r\n\r\n')[1] as string), { success: false, message: 'Malformed HTTP request', code: 'FBM_BAD_REQUEST' })
+  const bigHeader = await raw(`GET /repo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.match(bigHeader, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/)
+  t.match(bigHeader, /"message":"The request headers are larger than 16 KiB"/)
+  t.match(lines.join(''), /client error/, 'the failure is logged')
+  t.notOk(lines.join('').includes(DEV_TOKEN), 'the token is not')
+})
+
+t.test('client errors: a timeout is a 408; a reset or already closed socket gets nothing written', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  const fakeSocket = (overrides: Record<string, unknown> = {}): Socket & { written: string[] } => {
+    const written: string[] = []
+    return Object.assign({ destroyed: false, writable: true, written, write (s: string) { written.push(s); return true }, destroy () {} }, overrides) as never
+  }
+  const timeout = fakeSocket()
+  clientErrorHandler.call(app, Object.assign(new Error('t'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), timeout)
+  t.match(timeout.written[0], /^HTTP\/1\.1 408 Request Timeout\r\n[^]*"message":"The request was not received in time"/)
+  for (const [err, socket] of [
+    [Object.assign(new Error('r'), { code: 'ECONNRESET' }), fakeSocket()],
+    [new Error('x'), fakeSocket({ destroyed: true })],
+    [new Error('x'), fakeSocket({ writable: false })]
+  ] as const) {
+    clientErrorHandler.call(app, err, socket)
+    t.same(socket.written, [])
+  }
 })
