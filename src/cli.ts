@@ -2,7 +2,6 @@
 // The command-line entry: resolves settings, loads fixtures, listens, and shuts down gracefully on signals.
 import type { AddressInfo } from 'node:net'
 import closeWithGrace from 'close-with-grace'
-import pretty from 'pino-pretty'
 import { buildApp } from './app.js'
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
 import { FixtureError, loadFixtureFile } from './fixtures.js'
@@ -43,7 +42,8 @@ async function main (): Promise<void> {
   const app = await buildApp({
     fixtures,
     logLevel: config.logLevel,
-    logStream: process.stdout.isTTY ? pretty({ colorize: true }) : undefined
+    // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
+    logStream: process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined
   })
 
   closeWithGrace({ delay: GRACE_MS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {

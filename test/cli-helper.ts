@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const HEALTHCHECK = fileURLToPath(new URL('../src/healthcheck.ts', import.meta.url))
 
 /** A finished CLI run. */
 export interface CliResult {
@@ -29,6 +30,13 @@ function start (args: string[], env: Record<string, string>): ChildProcess {
     env: { ...process.env, PORT: '', HOST: '', FLASHBACK_MOCK_FIXTURES: '', LOG_LEVEL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
+}
+
+/** Runs the image's HEALTHCHECK script with these environment variables; resolves with its exit code. */
+export async function runHealthcheck (env: Record<string, string>): Promise<number | null> {
+  const child = spawn(process.execPath, [...process.execArgv, HEALTHCHECK], { env: { ...process.env, HOST: '', PORT: '', ...env }, stdio: 'ignore' })
+  const [code] = await once(child, 'exit')
+  return code
 }
 
 /** Runs the CLI to completion, e.g. with `--help` or a bad setting. */

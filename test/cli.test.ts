@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, startCli } from './cli-helper.js'
+import { runCli, runHealthcheck, startCli } from './cli-helper.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 import { VERSION } from '../src/version.js'
 
@@ -112,6 +112,7 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
 t.test('SIGINT exits 0 too; the ready line shows the bound address, IPv6 in brackets', async (t) => {
   const server = await startCli(t, ['--host', '::1'])
   t.match(server.url, /^http:\/\/\[::1\]:\d+$/)
+  t.equal(await runHealthcheck({ HOST: '::1', PORT: new URL(server.url).port }), 0, 'the HEALTHCHECK follows an IPv6 HOST')
   t.equal((await fetch(`${server.url}/health`)).status, 200)
   t.equal(await server.stop('SIGINT'), 0)
 })
@@ -172,4 +173,22 @@ t.test('a second signal forces the exit while a request is still in flight', asy
   server.child.kill('SIGTERM')
   await new Promise((resolve) => setTimeout(resolve, 200))
   t.equal(await server.stop('SIGTERM'), 1)
+})
+
+t.test('the HEALTHCHECK script: 0 when /health answers on $PORT, 1 when nothing listens or /health fails', async (t) => {
+  const server = await startCli(t)
+  const port = new URL(server.url).port
+  t.equal(await runHealthcheck({ PORT: port }), 0)
+  const notHealth = createServer((socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'))
+  notHealth.listen(0, '127.0.0.1')
+  await once(notHealth, 'listening')
+  t.teardown(() => notHealth.close())
+  t.equal(await runHealthcheck({ PORT: String((notHealth.address() as { port: number }).port) }), 1, 'a non-200 answer')
+  const silent = createServer(() => {})
+  silent.listen(0, '127.0.0.1')
+  await once(silent, 'listening')
+  t.teardown(() => silent.close())
+  t.equal(await runHealthcheck({ PORT: String((silent.address() as { port: number }).port) }), 1, 'no answer within 2 s')
+  t.equal(await server.stop(), 0)
+  t.equal(await runHealthcheck({ PORT: port }), 1, 'nothing listening')
 })

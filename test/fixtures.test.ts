@@ -3,6 +3,7 @@ import t from 'tap'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtures } from '../src/fixtures.js'
 import { fixturesJsonSchema } from '../src/schemas/fixtures.js'
 import { testFixtures } from './helper.js'
@@ -19,6 +20,11 @@ t.test('the bundled fixtures load: two repos or more, a "*" dev token and a limi
   t.ok(fixtures.repos.length >= 2)
   t.same(fixtures.tokens.find((x) => x.token === 'dev-token')?.repos, '*')
   t.ok(fixtures.tokens.some((x) => Array.isArray(x.repos) && x.repos.length === 1), 'a token limited to one repo')
+})
+
+t.test('the compose example\'s fixture file loads', async (t) => {
+  const fixtures = await loadFixtureFile(fileURLToPath(new URL('../examples/compose/my-fixtures.json', import.meta.url)))
+  t.ok(fixtures.repos.length > 0)
 })
 
 t.test('fixtures/fixtures.schema.json is the published FixturesSchema (run npm run fixtures:schema after a change)', async (t) => {
