@@ -1,6 +1,6 @@
 // Schemas of the repository API-key resource: /repo/{repoId}/apikey (SDK: createRepoKey and friends).
 import { Type, type Static } from '@sinclair/typebox'
-import { AccessTypeSchema, ref } from './common.js'
+import { AccessTypeSchema, KeyNameSchema, ref } from './common.js'
 
 /** Alphabet and lengths of the generated values; see the OpenAPI descriptions below. */
 export const KEY_FORMATS = {
@@ -22,7 +22,7 @@ export const RepoKeyParamsSchema = Type.Object({
 
 /** Body of `POST /repo/{repoId}/apikey`, as the API reference and the SDK's `CreateRepoKeyRequest` define it. */
 export const CreateRepoKeyRequestSchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name of the key, 1 to 255 characters.' }),
+  name: KeyNameSchema,
   accessType: AccessTypeSchema,
   repoId: Type.Optional(Type.String({
     description: 'Tolerated and ignored: the official SDK sends the whole request object, repoId included. The path\'s repoId is the one used.'
@@ -74,7 +74,7 @@ export const RepoKeysResponseSchema = Type.Object({
 
 /** Body of `PUT /repo/{repoId}/apikey/{keyId}` (SDK `updateRepoKey`): both fields required, as the SDK always sends both. */
 export const UpdateRepoKeyRequestSchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 255, description: 'New display name, 1 to 255 characters.' }),
+  name: KeyNameSchema,
   accessType: AccessTypeSchema
 }, {
   $id: 'UpdateRepoKeyRequest',

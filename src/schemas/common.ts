@@ -28,6 +28,9 @@ export const MAX_PARAM_LENGTH = 500
 /** Access levels of a repository API key, as the SDK's `AccessType` enum spells them. */
 export const ACCESS_TYPES = ['READ', 'WRITE', 'ADMIN'] as const
 
+/** A key's display name: any string of 1 to 255 characters (the same rule on create, update and fixtures). */
+export const KeyNameSchema = Type.String({ minLength: 1, maxLength: 255, description: 'Display name of the key, 1 to 255 characters.' })
+
 /** `AccessType`: the SDK's enum, as a JSON Schema string enum. */
 export const AccessTypeSchema = StringEnum(ACCESS_TYPES, {
   description: 'Access level of the key: READ, WRITE or ADMIN (the SDK\'s AccessType enum).'

@@ -1,6 +1,6 @@
 // Schema of a fixture file: the repos, their existing API keys and the bearer tokens the mock accepts.
 import { Type, type Static } from '@sinclair/typebox'
-import { AccessTypeSchema, MAX_PARAM_LENGTH, StringEnum } from './common.js'
+import { AccessTypeSchema, KeyNameSchema, MAX_PARAM_LENGTH, StringEnum } from './common.js'
 
 /** RFC 6750 `b64token` syntax, the characters a bearer token may contain. */
 export const BEARER_TOKEN_PATTERN = '^[A-Za-z0-9._~+/-]+=*$'
@@ -8,7 +8,7 @@ export const BEARER_TOKEN_PATTERN = '^[A-Za-z0-9._~+/-]+=*$'
 /** An API key that already exists when the mock starts. It has no secret: the real API never shows one again. */
 export const FixtureApiKeySchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Key id, unique across all repos; it appears in URL paths.' }),
-  name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name, 1 to 255 characters.' }),
+  name: KeyNameSchema,
   accessType: AccessTypeSchema,
   key: Type.String({ minLength: 1, description: 'The access key value.' }),
   createdAt: Type.String({ format: 'date-time', description: 'ISO-8601 creation time, e.g. 2026-01-15T09:30:00.000Z.' })
