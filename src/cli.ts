@@ -31,8 +31,10 @@ async function main (): Promise<void> {
   let config: Config
   try {
     const command = resolveConfig(process.argv.slice(2), process.env)
-    if (command.command === 'help') return void process.stdout.write(`${HELP}\n`)
-    if (command.command === 'version') return void process.stdout.write(`${VERSION}\n`)
+    if (command.command !== 'run') {
+      process.stdout.write(`${command.command === 'help' ? HELP : VERSION}\n`)
+      return
+    }
     config = command.config
   } catch (err) {
     return fail((err as ConfigError).message, EXIT_USAGE)

@@ -74,7 +74,7 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
         if (ready !== null) resolve(ready[1] as string)
       }
     })
-    void exited.then(([code]) => reject(new Error(`CLI exited with ${code} before it was ready: ${stderr}`)))
+    exited.then(([code]) => reject(new Error(`CLI exited with ${code} before it was ready: ${stderr}`)))
   })
   return {
     child,

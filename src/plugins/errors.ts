@@ -50,7 +50,7 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
 /** Sends the error shape for an error Fastify raises before any route runs (bad URL encoding, long parameter). */
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
   const { status, body } = translate(error, request)
-  void res.code(status).type('application/json').send(body)
+  res.code(status).type('application/json').send(body)
 }
 
 const CLIENT_ERRORS: Record<string, [number, string]> = {

@@ -146,7 +146,6 @@ t.test('apps built from the same fixtures do not share state', async (t) => {
   t.equal(two.store.listKeys('repo-b').length, 0)
 })
 
-
 t.test('GET lists keys in creation order without secrets; fixture keys come first', async (t) => {
   const app = await build(t)
   const created = (await call(app, { method: 'POST', url: '/repo/repo-a/apikey', payload: { name: 'new', accessType: 'ADMIN' } })).json()
