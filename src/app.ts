@@ -38,13 +38,17 @@ const CORS = {
   exposedHeaders: ['WWW-Authenticate']
 }
 
-/** Logs one line per request, when the answer is sent, instead of Fastify's two (incoming, completed). */
+/**
+ * Logs one line per request, when the answer is sent, instead of Fastify's two (incoming, completed).
+ * Successful GET /health lines are at debug: the image's HEALTHCHECK asks every 5 s.
+ */
 class OneLinePerRequest extends LogController {
   override incomingRequest (): void {}
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else if (request.url === '/health' && reply.statusCode === 200) reply.log.debug(line, 'request completed')
     else reply.log.info(line, 'request completed')
   }
 }

@@ -64,7 +64,7 @@ async function main (): Promise<void> {
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
   // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
-  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url }, `${READY_TEXT} ${url}`)
+  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url, fixtures: config.fixtures }, `${READY_TEXT} ${url}`)
 }
 
 await main()

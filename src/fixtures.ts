@@ -14,6 +14,13 @@ export class FixtureError extends Error {
 
 const checkSchema = compileChecker(FixturesSchema)
 
+/** What a read error means for someone mounting a fixture file into the image. */
+const READ_HINTS: Record<string, string> = {
+  ENOENT: ': no such file; check the path, or the volume mount in a container',
+  EISDIR: ': this is a directory; a volume mount of a missing host file creates one',
+  EACCES: ': permission denied; the image runs as user node (uid 1000), so the file must be readable by it'
+}
+
 /**
  * Checks fixture data against `FixturesSchema` and the cross-reference rules: repo ids, key ids, key
  * values and tokens are unique, and every repo a token names exists. The data is not modified.
@@ -70,7 +77,8 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new FixtureError(`${path}: cannot read the fixture file (${(err as NodeJS.ErrnoException).code})`)
+    const code = String((err as NodeJS.ErrnoException).code)
+    throw new FixtureError(`${path}: cannot read the fixture file (${code}${READ_HINTS[code] ?? ''})`)
   }
   let data: unknown
   try {

@@ -54,9 +54,19 @@ t.test('one JSON log line per request, and an error after the answer is logged a
   const logStream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
   const app = await build(t, { logLevel: 'info', logStream })
   app.addHook('onResponse', async (request) => { if (request.url === '/health?fail') throw new Error('hook failed') })
-  await app.inject('/health')
-  t.match(lines, [{ level: 30, msg: 'request completed', method: 'GET', url: '/health', statusCode: 200, responseTimeMs: Number }])
+  await app.inject('/openapi.json')
+  t.match(lines, [{ level: 30, msg: 'request completed', method: 'GET', url: '/openapi.json', statusCode: 200, responseTimeMs: Number }])
   t.equal(lines.length, 1)
   await app.inject('/health?fail')
   t.match(lines[1], { level: 50, msg: 'request errored', url: '/health?fail', err: { message: 'hook failed' } })
+  await app.inject('/health')
+  t.equal(lines.length, 2, 'a successful health check is not logged at info')
+})
+
+t.test('health checks are logged at debug', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const app = await build(t, { logLevel: 'debug', logStream })
+  await app.inject('/health')
+  t.match(lines, [{ level: 20, msg: 'request completed', url: '/health', statusCode: 200 }])
 })

@@ -51,7 +51,7 @@ t.test('a bad fixture file exits 2 with one line naming the file and the JSON pa
   t.equal(notJson.stderr.split('\n').length, 2, 'one line, even when the parser quotes several')
   const missing = await runCli([], { FLASHBACK_MOCK_FIXTURES: join(dir, 'missing.json') })
   t.equal(missing.code, 2)
-  t.equal(missing.stderr, `flashback-mock: ${join(dir, 'missing.json')}: cannot read the fixture file (ENOENT)\n`)
+  t.equal(missing.stderr, `flashback-mock: ${join(dir, 'missing.json')}: cannot read the fixture file (ENOENT: no such file; check the path, or the volume mount in a container)\n`)
 })
 
 t.test('a taken port exits 1 with one line that suggests --port', async (t) => {
@@ -112,7 +112,8 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
 t.test('SIGINT exits 0 too; the ready line shows the bound address, IPv6 in brackets', async (t) => {
   const server = await startCli(t, ['--host', '::1'])
   t.match(server.url, /^http:\/\/\[::1\]:\d+$/)
-  t.equal(await runHealthcheck({ HOST: '::1', PORT: new URL(server.url).port }), 0, 'the HEALTHCHECK follows an IPv6 HOST')
+  t.equal(await runHealthcheck({ HOST: '::1', PORT: new URL(server.url).port }), 0, 'the HEALTHCHECK dials the HOST it listens on')
+  t.equal(await runHealthcheck({ HOST: '::', PORT: new URL(server.url).port }), 1, 'a wildcard HOST means 127.0.0.1, where this one does not listen')
   t.equal((await fetch(`${server.url}/health`)).status, 200)
   t.equal(await server.stop('SIGINT'), 0)
 })

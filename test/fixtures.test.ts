@@ -32,7 +32,8 @@ t.test('fixtures/fixtures.schema.json is the published FixturesSchema (run npm r
 })
 
 t.test('a missing file and a non-JSON file fail with the file name', async (t) => {
-  await t.rejects(loadFixtureFile(join(dir, 'absent.json')), { name: 'FixtureError', message: `${join(dir, 'absent.json')}: cannot read the fixture file (ENOENT)` })
+  await t.rejects(loadFixtureFile(join(dir, 'absent.json')), { name: 'FixtureError', message: `${join(dir, 'absent.json')}: cannot read the fixture file (ENOENT: no such file; check the path, or the volume mount in a container)` })
+  await t.rejects(loadFixtureFile(dir), { name: 'FixtureError', message: `${dir}: cannot read the fixture file (EISDIR: this is a directory; a volume mount of a missing host file creates one)` })
   const bad = file('bad.json', '{ "tokens": [ }')
   await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(`))
 })

@@ -17,7 +17,7 @@ const baseUrl = (c: StartedTestContainer): string => `http://${c.getHost()}:${c.
 t.test('the README recipe: start, wait for /health, create a key, see 401 without a token, stop', async (t) => {
   const container = await new GenericContainer(IMAGE)
     .withExposedPorts(3000)
-    .withWaitStrategy(Wait.forHttp('/health', 3000).forStatusCode(200))
+    .withWaitStrategy(Wait.forLogMessage(/flashback-mock listening on/))
     .start()
   t.teardown(() => container.stop().catch(() => {}))
   const url = baseUrl(container)
@@ -50,7 +50,7 @@ t.test('a mounted fixture file replaces the bundled one; the ready line is JSON 
   t.equal(bundled.status, 401, 'the bundled dev token is gone')
 
   const logs = docker('logs', container.getId()).split('\n')
-  t.match(JSON.parse(logs[0] as string), { level: 30, msg: 'flashback-mock listening on http://0.0.0.0:3000', url: 'http://0.0.0.0:3000' })
+  t.match(JSON.parse(logs[0] as string), { level: 30, msg: 'flashback-mock listening on http://0.0.0.0:3000', url: 'http://0.0.0.0:3000', fixtures: '/fixtures/custom.json' })
 })
 
 t.test('docker stop: SIGTERM exits 0 in under 2 s', async (t) => {
@@ -64,7 +64,7 @@ t.test('docker stop: SIGTERM exits 0 in under 2 s', async (t) => {
   t.equal(docker('inspect', '-f', '{{.State.ExitCode}}', id), '0')
 })
 
-t.test('a bad setting fails fast with one line on stderr and exit code 2, not a crash loop', async (t) => {
+t.test('a bad setting fails fast with one line on stderr and exit code 2, no stack trace', async (t) => {
   const run = spawnSync('docker', ['run', '--rm', '-e', 'PORT=http', IMAGE], { encoding: 'utf8' })
   t.equal(run.status, 2)
   t.equal(run.stderr, 'flashback-mock: Invalid PORT (environment) "http": must be an integer\n')
