@@ -7,6 +7,7 @@ import type { Fixtures } from './schemas/fixtures.js'
 import type { LogLevel } from './config.js'
 import { VERSION } from './version.js'
 import jsonBody from './plugins/json-body.js'
+import gracefulClose from './plugins/graceful-close.js'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import { MAX_PARAM_LENGTH } from './schemas/common.js'
 import store from './plugins/store.js'
@@ -31,7 +32,7 @@ export interface AppOptions {
 const CORS = {
   origin: true,
   credentials: true,
-  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
   // An OPTIONS without Origin is answered 204 too, instead of a text/plain 400.
   strictPreflight: false,
   allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer'],
@@ -54,8 +55,8 @@ class OneLinePerRequest extends LogController {
 }
 
 /**
- * Builds the mock server with all plugins and routes registered, in order: CORS (so preflight is
- * answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes.
+ * Builds the mock server with all plugins and routes registered, in order: graceful close, CORS (so
+ * preflight is answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes.
  * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
  * @param options fixtures and logging
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
@@ -72,19 +73,16 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppO
     frameworkErrors,
     clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever.
+    // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever;
+    // Node checks every 5 s. A missing Host header is tolerated rather than answered with Node's empty 400.
     requestTimeout: 30_000,
+    http: { connectionsCheckingInterval: 5_000, requireHostHeader: false },
     // Requests that arrive on open connections during shutdown are served, not answered 503.
     return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // Once close() starts, answers end their keep-alive connection, so in-flight requests finish and the
-  // server can close without waiting for clients to hang up.
-  let closing = false
-  app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (_request, reply) => { if (closing) reply.header('connection', 'close') })
-
+  await app.register(gracefulClose)
   await app.register(cors, CORS)
   await app.register(jsonBody)
   await app.register(errors)

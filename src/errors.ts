@@ -21,3 +21,6 @@ export const UnsupportedCharsetError = createError<[string]>('FBM_UNSUPPORTED_ME
 
 /** 400: a JSON body whose bytes are not valid UTF-8. */
 export const InvalidUtf8Error = createError('FBM_INVALID_JSON', 'Request body is not valid UTF-8', 400)
+
+/** 415: a compressed request body (the mock reads plain JSON only). Argument: the Content-Encoding sent. */
+export const UnsupportedEncodingError = createError<[string]>('FBM_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding "%s": send the JSON body uncompressed', 415)

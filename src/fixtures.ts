@@ -82,7 +82,8 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
   }
   let data: unknown
   try {
-    data = JSON.parse(text)
+    // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (err) {
     throw new FixtureError(`${path}: not valid JSON (${(err as Error).message})`)
   }

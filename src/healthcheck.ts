@@ -4,15 +4,18 @@
 import { get } from 'node:http'
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::'])
-const host = process.env.HOST ?? ''
-const port = Number(process.env.PORT ?? 3000)
-const target = { host: WILDCARDS.has(host) ? '127.0.0.1' : host, port, path: '/health', timeout: 2000 }
 
 function unhealthy (reason: string): never {
-  process.stderr.write(`flashback-mock healthcheck: http://${target.host}:${port}/health ${reason}\n`)
+  process.stderr.write(`flashback-mock healthcheck: ${reason}\n`)
   process.exit(1)
 }
 
-get(target, (res) => res.statusCode === 200 ? process.exit(0) : unhealthy(`answered ${res.statusCode}`))
-  .on('timeout', () => unhealthy('did not answer within 2 s'))
-  .on('error', (err) => unhealthy(`failed: ${err.message}`))
+// Empty variables count as unset, as in the CLI.
+const host = WILDCARDS.has(process.env.HOST ?? '') ? '127.0.0.1' : String(process.env.HOST)
+const rawPort = process.env.PORT || '3000'
+if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) unhealthy(`PORT "${rawPort}" is not a port number`)
+const url = `http://${host.includes(':') ? `[${host}]` : host}:${rawPort}/health`
+
+get({ host, port: Number(rawPort), path: '/health', timeout: 2000 }, (res) => res.statusCode === 200 ? process.exit(0) : unhealthy(`${url} answered ${res.statusCode}`))
+  .on('timeout', () => unhealthy(`${url} did not answer within 2 s`))
+  .on('error', (err) => unhealthy(`${url} failed: ${err.message}`))

@@ -32,11 +32,13 @@ function start (args: string[], env: Record<string, string>): ChildProcess {
   })
 }
 
-/** Runs the image's HEALTHCHECK script with these environment variables; resolves with its exit code. */
-export async function runHealthcheck (env: Record<string, string>): Promise<number | null> {
-  const child = spawn(process.execPath, [...process.execArgv, HEALTHCHECK], { env: { ...process.env, HOST: '', PORT: '', ...env }, stdio: 'ignore' })
+/** Runs the image's HEALTHCHECK script with these environment variables; resolves with its exit code and stderr. */
+export async function runHealthcheck (env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {
+  const child = spawn(process.execPath, [...process.execArgv, HEALTHCHECK], { env: { ...process.env, HOST: '', PORT: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (c) => { stderr += c })
   const [code] = await once(child, 'exit')
-  return code
+  return { code, stderr }
 }
 
 /** Runs the CLI to completion, e.g. with `--help` or a bad setting. */

@@ -31,6 +31,11 @@ t.test('fixtures/fixtures.schema.json is the published FixturesSchema (run npm r
   t.equal(readFileSync(new URL('../fixtures/fixtures.schema.json', import.meta.url), 'utf8'), fixturesJsonSchema())
 })
 
+t.test('a file saved with a UTF-8 byte-order mark loads', async (t) => {
+  const path = file('bom.json', '\uFEFF' + JSON.stringify(testFixtures()))
+  t.same(await loadFixtureFile(path), testFixtures())
+})
+
 t.test('a missing file and a non-JSON file fail with the file name', async (t) => {
   await t.rejects(loadFixtureFile(join(dir, 'absent.json')), { name: 'FixtureError', message: `${join(dir, 'absent.json')}: cannot read the fixture file (ENOENT: no such file; check the path, or the volume mount in a container)` })
   await t.rejects(loadFixtureFile(dir), { name: 'FixtureError', message: `${dir}: cannot read the fixture file (EISDIR: this is a directory; a volume mount of a missing host file creates one)` })

@@ -1,6 +1,7 @@
 // The one error shape: every failure, Fastify's own included, becomes { success: false, message, code }.
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
@@ -47,10 +48,27 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
   return reply(status, String(error.code).startsWith('FBM_') ? error.code : 'FBM_BAD_REQUEST', error.message)
 }
 
-/** Sends the error shape for an error Fastify raises before any route runs (bad URL encoding, long parameter). */
+/**
+ * Sends the error shape for an error Fastify raises before any route runs (bad URL encoding, long
+ * parameter). No hook runs for these, @fastify/cors included, so the origin is reflected here, as CORS
+ * does everywhere else, to let a browser read the message.
+ */
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
   const { status, body } = translate(error, request)
+  const { origin } = request.headers
+  if (origin !== undefined) {
+    res.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
+  }
   res.code(status).type('application/json').send(body)
+}
+
+/** The error shape, code FBM_BAD_REQUEST, as JSON text, for answers written without Fastify. */
+const badRequestBody = (message: string): string => JSON.stringify({ success: false, message, code: 'FBM_BAD_REQUEST' } satisfies ErrorResponse)
+
+/** The same as raw HTTP/1.1 bytes, for answers written on a socket before Node has a request. */
+function rawAnswer (status: number, message: string): string {
+  const body = badRequestBody(message)
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
 }
 
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -66,11 +84,8 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
   const [status, message] = CLIENT_ERRORS[String(err.code)] ?? [400, 'Malformed HTTP request']
-  this.log.debug({ code: err.code }, 'client error')
-  if (socket.writable) {
-    const body = JSON.stringify({ success: false, message, code: 'FBM_BAD_REQUEST' } satisfies ErrorResponse)
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
-  }
+  this.log.info({ code: err.code, statusCode: status }, 'client error')
+  if (socket.writable) socket.write(rawAnswer(status, message))
   socket.destroy()
 }
 
@@ -83,9 +98,21 @@ export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoExce
  * - Unknown routes: 404 FBM_ROUTE_NOT_FOUND naming the method and path.
  */
 const errorsPlugin: FastifyPluginAsync = async (app) => {
+  // Requests Node answers by itself with an empty body get the error shape instead.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = badRequestBody(`Expect: ${String(request.headers.expect)} is not supported; only 100-continue is`)
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    response.end(body)
+  })
+  app.server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    socket.end(rawAnswer(405, 'CONNECT is not supported: this is an HTTP API, not a proxy'))
+  })
   app.setErrorHandler((error: FastifyError, request, res) => {
     const { status, body } = translate(error, request)
     if (status === 500) request.log.error({ err: error }, 'unexpected error')
+    // Answered before the body was read (auth runs first): end the connection rather than read and
+    // parse a body nobody will use, which could also turn into a second answer if it is malformed.
+    if (!request.raw.complete) res.header('connection', 'close')
     if (status === 401) {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
     }

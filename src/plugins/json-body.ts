@@ -1,7 +1,7 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
-import { InvalidUtf8Error, UnsupportedCharsetError } from '../errors.js'
+import { InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError } from '../errors.js'
 
 const CHARSET = /;\s*charset="?([^";\s]+)"?/i
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -11,6 +11,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * - an empty body is "no body" (`request.body === undefined`): routes without a body schema accept it,
  *   routes with one answer 400 "Request body is required";
  * - the body must be UTF-8 (RFC 8259): another declared charset is a 415, invalid bytes a 400;
+ * - it must not be compressed: a Content-Encoding other than identity is a 415;
  * - `__proto__` and `constructor.prototype` keys are dropped, like any other unknown field;
  * - every other content type, text/plain included, is a 415.
  */
@@ -18,6 +19,8 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
   const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const encoding = request.headers['content-encoding']
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return done(new UnsupportedEncodingError(encoding))
     const charset = CHARSET.exec(String(request.headers['content-type']))?.[1]?.toLowerCase()
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(new UnsupportedCharsetError(charset))
     let text: string

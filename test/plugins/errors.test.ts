@@ -1,5 +1,5 @@
 // The one error shape, for Fastify's own errors and for routes that throw: always JSON, never a stack.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import { Writable } from 'node:stream'
 import { connect, type Socket } from 'node:net'
@@ -45,6 +45,16 @@ t.test('JSON must be UTF-8: a charset parameter may say so, another charset is a
   t.equal(app.store.listKeys('repo-a').length, 4, 'neither created a key')
 })
 
+t.test('a compressed body is a 415 naming the encoding; identity is fine', async (t) => {
+  const app = await build(t)
+  const payload = '{"name":"n","accessType":"READ"}'
+  const gzip = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload })
+  t.equal(gzip.statusCode, 415)
+  t.same(gzip.json(), { success: false, message: 'Unsupported Content-Encoding "gzip": send the JSON body uncompressed', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' })
+  const identity = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json', 'content-encoding': 'Identity' }, payload })
+  t.equal(identity.statusCode, 200)
+})
+
 t.test('__proto__ and constructor keys are dropped like any unknown field', async (t) => {
   const app = await build(t)
   const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"name":"n","accessType":"READ"}' })
@@ -63,9 +73,10 @@ t.test('a body without a Content-Type is a 415 that says which one to send', asy
 
 t.test('URLs the router rejects get the error shape: bad percent-encoding 400, a path parameter over 500 characters 414', async (t) => {
   const app = await build(t)
-  const bad = await call(app, { method: 'GET', url: '/repo/%zz/apikey' })
+  const bad = await call(app, { method: 'GET', url: '/repo/%zz/apikey', headers: { origin: 'http://localhost:5173' } })
   t.equal(bad.statusCode, 400)
   t.same(bad.json(), { success: false, message: 'The URL has a malformed percent-encoding', code: 'FBM_BAD_URL' })
+  t.equal(bad.headers['access-control-allow-origin'], 'http://localhost:5173', 'a browser may read it')
   const long = await call(app, { method: 'GET', url: `/repo/${'a'.repeat(501)}/apikey` })
   t.equal(long.statusCode, 414)
   t.same(long.json(), { success: false, message: 'A path parameter is longer than 500 characters', code: 'FBM_URI_TOO_LONG' })
@@ -118,28 +129,58 @@ t.test('the server keeps working after every kind of error', async (t) => {
   t.same(app.store.listKeys('repo-a').map((k) => k.name), ['existing', 'after'])
 })
 
-t.test('requests Node cannot parse get the error shape over a real socket, and their bytes are not logged', async (t) => {
-  const lines: string[] = []
-  const app = await build(t, { logLevel: 'trace', logStream: new Writable({ write (c, _e, done) { lines.push(String(c)); done() } }) })
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = new URL(address)
-  const raw = async (request: string): Promise<string> => {
+/** Listens on a free port and sends raw bytes; resolves with everything the server wrote before closing. */
+async function rawServer (t: Test, options: Parameters<typeof build>[1] = {}): Promise<(request: string, more?: string) => Promise<string>> {
+  const app = await build(t, options)
+  const { port } = new URL(await app.listen({ port: 0, host: '127.0.0.1' }))
+  return async (request, more) => {
     const socket = connect(Number(port), '127.0.0.1')
     let answer = ''
     socket.on('data', (c) => { answer += c })
     socket.write(request)
+    if (more !== undefined) setTimeout(() => socket.write(more), 200)
     await once(socket, 'close')
     return answer
   }
+}
+
+const bodyOf = (answer: string): unknown => JSON.parse(answer.split('\r\n\r\n')[1] as string)
+
+t.test('requests Node cannot parse get the error shape over a real socket, and their bytes are not logged', async (t) => {
+  const lines: string[] = []
+  const raw = await rawServer(t, { logLevel: 'trace', logStream: new Writable({ write (c, _e, done) { lines.push(String(c)); done() } }) })
   const badHeader = await raw(`GET /repo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nX-Bad: a\u0001b\r\n\r\n`)
   t.match(badHeader, /^HTTP\/1\.1 400 Bad Request\r\n/)
   t.match(badHeader, /content-type: application\/json/i)
-  t.same(JSON.parse(badHeader.split('\r\n\r\n')[1] as string), { success: false, message: 'Malformed HTTP request', code: 'FBM_BAD_REQUEST' })
+  t.same(bodyOf(badHeader), { success: false, message: 'Malformed HTTP request', code: 'FBM_BAD_REQUEST' })
   const bigHeader = await raw(`GET /repo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
   t.match(bigHeader, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/)
   t.match(bigHeader, /"message":"The request headers are larger than 16 KiB"/)
-  t.match(lines.join(''), /client error/, 'the failure is logged')
+  t.match(lines.join(''), /"statusCode":431[^\n]*"msg":"client error"/, 'the failure is logged at info with its status')
   t.notOk(lines.join('').includes(DEV_TOKEN), 'the token is not')
+})
+
+t.test('a request answered before its body turned out malformed gets one answer, not two', async (t) => {
+  const raw = await rawServer(t)
+  const answer = await raw('POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"nam\r\n', 'zz\r\n')
+  t.same(answer.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'])
+})
+
+t.test('what Node would answer with an empty body gets the error shape: Expect, CONNECT', async (t) => {
+  const raw = await rawServer(t)
+  const expect = await raw('GET /health HTTP/1.1\r\nHost: x\r\nExpect: tea\r\nConnection: close\r\n\r\n')
+  t.match(expect, /^HTTP\/1\.1 417 Expectation Failed\r\n/)
+  t.same(bodyOf(expect), { success: false, message: 'Expect: tea is not supported; only 100-continue is', code: 'FBM_BAD_REQUEST' })
+  const tunnel = await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
+  t.match(tunnel, /^HTTP\/1\.1 405 Method Not Allowed\r\n/)
+  t.same(bodyOf(tunnel), { success: false, message: 'CONNECT is not supported: this is an HTTP API, not a proxy', code: 'FBM_BAD_REQUEST' })
+})
+
+t.test('an HTTP/1.1 request without a Host header is served', async (t) => {
+  const raw = await rawServer(t)
+  const answer = await raw('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n')
+  t.match(answer, /^HTTP\/1\.1 200 OK\r\n/)
+  t.same(bodyOf(answer), { status: 'ok' })
 })
 
 t.test('client errors: a timeout is a 408; a reset or already closed socket gets nothing written', async (t) => {
