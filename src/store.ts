@@ -1,19 +1,13 @@
 // The in-memory state of one app instance: repos and their API keys, seeded from fixtures.
 import { nanoid } from 'nanoid'
-import { KEY_FORMATS } from './schemas/apikey.js'
+import { KEY_FORMATS, type ApiKey } from './schemas/apikey.js'
 import type { AccessType } from './schemas/common.js'
 import type { FixtureRepo, Fixtures } from './schemas/fixtures.js'
+import type { RepoQuery } from './schemas/repo.js'
 import { KeyNotFoundError, RepoNotFoundError } from './errors.js'
 
-/** An API key as the store keeps it. There is no secret: it is returned once by create and dropped. */
-export interface StoredApiKey {
-  id: string
-  name: string
-  accessType: AccessType
-  key: string
-  /** ISO-8601 creation time. */
-  createdAt: string
-}
+/** An API key as the store keeps it, the same shape reads return. There is no secret: create returns it once and drops it. */
+export type StoredApiKey = ApiKey
 
 /** A repo without its keys, as the fixtures describe it. */
 export type RepoInfo = Omit<FixtureRepo, 'apiKeys'>
@@ -54,14 +48,7 @@ export interface Store {
    * @param visible which repo ids to include ("*" for all)
    * @param filter optional exact-match filters, combined with AND
    */
-  listRepos (visible: '*' | string[], filter: RepoFilter): Array<RepoInfo & { apiKeys: StoredApiKey[] }>
-}
-
-/** Exact-match filters of a repo list; an absent field does not filter. */
-export interface RepoFilter {
-  workspaceId?: string
-  repoId?: string
-  walletAddress?: string
+  listRepos (visible: '*' | string[], filter: RepoQuery): Array<RepoInfo & { apiKeys: StoredApiKey[] }>
 }
 
 interface RepoEntry {
@@ -90,7 +77,7 @@ export function createStore (fixtures: Fixtures): Store {
     return found
   }
   const copyKeys = (e: RepoEntry): StoredApiKey[] => [...e.keys.values()].map((k) => ({ ...k }))
-  const matches = (info: RepoInfo, filter: RepoFilter): boolean =>
+  const matches = (info: RepoInfo, filter: RepoQuery): boolean =>
     (filter.workspaceId === undefined || info.workspaceId === filter.workspaceId) &&
     (filter.repoId === undefined || info.id === filter.repoId) &&
     (filter.walletAddress === undefined || info.walletAddress === filter.walletAddress)
@@ -108,8 +95,7 @@ export function createStore (fixtures: Fixtures): Store {
       Object.assign(keyOf(repoId, keyId), { name, accessType })
     },
     deleteKey (repoId, keyId) {
-      keyOf(repoId, keyId)
-      entry(repoId).keys.delete(keyId)
+      if (!entry(repoId).keys.delete(keyId)) throw new KeyNotFoundError(keyId, repoId)
     },
     listRepos: (visible, filter) => [...repos.values()]
       .filter((e) => (visible === '*' || visible.includes(e.info.id)) && matches(e.info, filter))
