@@ -40,11 +40,14 @@ const CORS = {
 }
 
 /**
- * Logs one line per request, when the answer is sent, instead of Fastify's two (incoming, completed).
- * Successful GET /health lines are at debug: the image's HEALTHCHECK asks every 5 s.
+ * Logs one line per request at info, when the answer is sent, instead of Fastify's two (incoming, completed).
+ * Successful GET /health lines are at debug: the image's HEALTHCHECK asks every 5 s. At trace, a
+ * "request received" line with the headers (Authorization redacted) comes first, as soon as they are parsed.
  */
 class OneLinePerRequest extends LogController {
-  override incomingRequest (): void {}
+  override incomingRequest (request: FastifyRequest): void {
+    request.log.trace({ method: request.method, url: request.url, headers: request.headers }, 'request received')
+  }
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }

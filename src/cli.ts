@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The command-line entry: resolves settings, loads fixtures, listens, and shuts down gracefully on signals.
+// The app, Fastify and the shutdown helper are imported only once the settings are good, so --help,
+// --version and a bad flag answer without loading them.
 import type { AddressInfo } from 'node:net'
-import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
 import { FixtureError, loadFixtureFile } from './fixtures.js'
 import { VERSION } from './version.js'
@@ -41,6 +41,7 @@ async function main (): Promise<void> {
   }
 
   const fixtures = await loadFixtureFile(config.fixtures).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
+  const [{ buildApp }, { default: closeWithGrace }] = await Promise.all([import('./app.js'), import('close-with-grace')])
   const app = await buildApp({
     fixtures,
     logLevel: config.logLevel,

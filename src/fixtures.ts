@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonPath } from './validation.js'
 
-/** The fixture file shipped with the package: two repos, a development token and a limited token. */
-export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/default.json', import.meta.url))
+/**
+ * The fixture file shipped with the package: two repos, a development token and a limited token. Found through
+ * package.json's `imports` (`#fixtures/*`), so it resolves the same from src/, dist/ and the test build.
+ */
+export const DEFAULT_FIXTURES_PATH = fileURLToPath(import.meta.resolve('#fixtures/default.json'))
 
 /** A fixture file or object that cannot be used. The message names the source and the JSON path. */
 export class FixtureError extends Error {

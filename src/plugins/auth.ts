@@ -1,6 +1,6 @@
 // Bearer-token auth and repo access, checked in onRequest: before the body is read, parsed or validated.
 import fp from 'fastify-plugin'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import crypto from 'node:crypto'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { FixtureToken } from '../schemas/fixtures.js'
 import { BEARER_TOKEN_PATTERN } from '../schemas/fixtures.js'
@@ -19,7 +19,7 @@ export interface AuthPluginOptions {
 }
 
 const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
+const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
 
 /**
  * Plugin `auth`. A route is public when its schema says `security: []` (health, OpenAPI); every other
@@ -50,7 +50,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }
     const sent = digest(credentials)
     let match: FixtureToken | undefined
     for (const candidate of known) {
-      if (timingSafeEqual(candidate.digest, sent)) match = candidate.token
+      if (crypto.timingSafeEqual(candidate.digest, sent)) match = candidate.token
     }
     if (match === undefined) throw new InvalidTokenError('Unknown bearer token')
     return match

@@ -8,26 +8,33 @@ import type { FastifyPluginAsync } from 'fastify'
  * - connections with no request in progress are destroyed at once: keep-alive sockets between
  *   requests, and sockets a browser opened ahead of time but never used, which Node's own
  *   closeIdleConnections leaves alone;
- * - answers still in flight carry `Connection: close`, so their socket ends after the answer.
- * Requests already received are served to the end; `close()` then resolves.
+ * - requests already received are served to the end, pipelined ones included: each answer is sent,
+ *   and the last answer on a connection carries `Connection: close`, so the socket ends after it.
+ * Fastify's `return503OnClosing` must stay false (app.ts), or pipelined requests get a 503 instead.
+ * `close()` resolves once every answer is sent.
  */
 const gracefulClosePlugin: FastifyPluginAsync = async (app) => {
   let closing = false
-  const idle = new Set<Socket>()
+  /** Per open connection: requests received and not yet answered. */
+  const connections = new Map<Socket, { inFlight: number }>()
+  // Every request arrives on a connection seen here first, so the lookups below always find one.
+  const counterOf = (socket: Socket): { inFlight: number } => connections.get(socket) as { inFlight: number }
   app.server.on('connection', (socket: Socket) => {
-    idle.add(socket)
-    socket.on('close', () => idle.delete(socket))
+    connections.set(socket, { inFlight: 0 })
+    socket.on('close', () => connections.delete(socket))
   })
   app.server.on('request', (request, response) => {
-    idle.delete(request.socket)
-    response.on('finish', () => { if (!closing) idle.add(request.socket) })
+    const counter = counterOf(request.socket)
+    counter.inFlight++
+    response.on('close', () => { counter.inFlight-- })
   })
   app.addHook('preClose', async () => {
     closing = true
-    for (const socket of idle) socket.destroy()
+    for (const [socket, { inFlight }] of connections) if (inFlight === 0) socket.destroy()
   })
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close')
+  // Only requests that came over a socket are in flight while closing: inject() refuses to run then.
+  app.addHook('onSend', async (request, reply) => {
+    if (closing && counterOf(request.raw.socket).inFlight <= 1) reply.header('connection', 'close')
   })
 }
 

@@ -58,9 +58,8 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
       },
       security: [{ bearerAuth: [] }]
     },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
-    }
+    // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).
+    refResolver: { buildLocalReference: (json) => String(json.$id) }
   })
 }
 

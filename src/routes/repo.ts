@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, jsonResponse } from '../schemas/common.js'
 import { RepoQuerySchema, StorageReposResponseSchema } from '../schemas/repo.js'
+import type { FixtureToken } from '../schemas/fixtures.js'
 
 /**
  * `GET /repo?workspaceId=&repoId=&walletAddress=` (SDK `getStorageRepos`; `getStorageRepo(id)` takes
@@ -38,7 +39,8 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => ({
     success: true as const,
-    repos: app.store.listRepos(request.principal?.repos ?? [], request.query).map((repo) => ({ ...repo, buckets: [] }))
+    // The route is not public, so the auth plugin has set the principal.
+    repos: app.store.listRepos((request.principal as FixtureToken).repos, request.query).map((repo) => ({ ...repo, buckets: [] }))
   }))
 }
 
