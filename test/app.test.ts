@@ -1,7 +1,6 @@
 // The assembled app: CORS for browser frontends (answered before auth) and request logging.
 import t from 'tap'
-import { Writable } from 'node:stream'
-import { build, call } from './helper.js'
+import { build, call, captureLogs } from './helper.js'
 
 const origin = 'http://localhost:5173'
 
@@ -50,8 +49,7 @@ t.test('CORS headers are on successes and on 401s, and WWW-Authenticate is reada
 })
 
 t.test('one JSON log line per request, and an error after the answer is logged as such', async (t) => {
-  const lines: Array<Record<string, unknown>> = []
-  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const { stream: logStream, lines } = captureLogs()
   const app = await build(t, { logLevel: 'info', logStream })
   app.addHook('onResponse', async (request) => { if (request.url === '/health?fail') throw new Error('hook failed') })
   await app.inject('/openapi.json')
@@ -64,9 +62,17 @@ t.test('one JSON log line per request, and an error after the answer is logged a
 })
 
 t.test('health checks are logged at debug', async (t) => {
-  const lines: Array<Record<string, unknown>> = []
-  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const { stream: logStream, lines } = captureLogs()
   const app = await build(t, { logLevel: 'debug', logStream })
   await app.inject('/health')
   t.match(lines, [{ level: 20, msg: 'request completed', url: '/health', statusCode: 200 }])
+})
+
+t.test('at trace, each request is also logged as it arrives, with its headers and the Authorization header redacted', async (t) => {
+  const { stream: logStream, lines } = captureLogs()
+  const app = await build(t, { logLevel: 'trace', logStream })
+  await call(app, { method: 'GET', url: '/repo/repo-a/apikey', headers: { 'x-request-id': 'abc' } })
+  const received = lines.filter((l) => l.msg === 'request received')
+  t.match(received, [{ level: 10, method: 'GET', url: '/repo/repo-a/apikey', headers: { authorization: '[redacted]', 'x-request-id': 'abc' } }])
+  t.ok(lines.findIndex((l) => l.msg === 'request received') < lines.findIndex((l) => l.msg === 'request completed'), 'before the answer')
 })

@@ -1,92 +1,137 @@
-// Starts the real CLI (src/cli.ts, through tap's TypeScript loader) as a child process.
+// Starts the CLI as a child process with plain node: the same compiled src/cli.js the tests were built
+// with (`npm test` compiles src/ and test/ into build/ first). The child inherits tap's coverage hook through
+// NODE_OPTIONS, so these runs count towards coverage, mapped back to src/ by the source maps.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
+import { within } from './helper.js'
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const HEALTHCHECK = fileURLToPath(new URL('../src/healthcheck.ts', import.meta.url))
+/** The built CLI, dist/cli.js: what the package ships. */
+export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
+/** The built HEALTHCHECK script, dist/healthcheck.js. */
+export const HEALTHCHECK = fileURLToPath(new URL('../src/healthcheck.js', import.meta.url))
+/** How long a CLI may take to start, answer or exit before a test gives up, in ms: generous, for a busy machine. */
+export const CLI_TIMEOUT_MS = 30_000
 
-/** A finished CLI run. */
-export interface CliResult {
+/** A finished process. */
+export interface Finished {
   code: number | null
+  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
 }
 
-/** A running CLI server, with the URL from its ready line and the log lines so far. */
-export interface CliServer {
+/** A running child with its output so far. */
+interface Child {
   child: ChildProcess
-  url: string
-  logs: Array<Record<string, unknown>>
-  /** Resolves with the exit code once the process ends. */
-  exit: Promise<number | null>
-  /** Sends a signal and resolves with the exit code once the process ends. */
-  stop (signal?: NodeJS.Signals): Promise<number | null>
+  stdout (): string
+  stderr (): string
+  /** Resolves once the process has exited and its output streams are closed, so the output is complete. */
+  done: Promise<Finished>
+  /** Resolves with the output so far once `stream` matches `pattern`; fails if the process ends first or after CLI_TIMEOUT_MS. */
+  waitFor (stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string>
 }
 
-function start (args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, CLI, ...args], {
+/**
+ * Runs a command with the given environment on top of ours; the server's own variables are emptied first,
+ * so the caller's shell cannot change a test. Its stdin is a pipe the test may write to.
+ */
+export function spawnChild (command: string, args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '', HOST: '', FLASHBACK_MOCK_FIXTURES: '', LOG_LEVEL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['pipe', 'pipe', 'pipe']
   })
-}
-
-/** Runs the image's HEALTHCHECK script with these environment variables; resolves with its exit code and stderr. */
-export async function runHealthcheck (env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, HEALTHCHECK], { env: { ...process.env, HOST: '', PORT: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', (c) => { stderr += c })
-  const [code] = await once(child, 'exit')
-  return { code, stderr }
-}
-
-/** Runs the CLI to completion, e.g. with `--help` or a bad setting. */
-export async function runCli (args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const child = start(args, env)
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (c) => { stdout += c })
   child.stderr?.on('data', (c) => { stderr += c })
-  const [code] = await once(child, 'exit')
-  return { code, stdout, stderr }
+  const done = once(child, 'close').then(([code, signal]) => ({ code, signal, stdout, stderr }))
+  const text = { stdout: () => stdout, stderr: () => stderr }
+  const waitFor = async (stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> => {
+    const matched = new Promise<string>((resolve, reject) => {
+      const check = (): void => { if (pattern.test(text[stream]())) resolve(text[stream]()) }
+      child[stream]?.on('data', check)
+      done.then(() => reject(new Error(`the process exited before its ${stream} matched ${pattern}`)))
+      check()
+    })
+    return within(matched, CLI_TIMEOUT_MS, `${stream} to match ${pattern}`, () => stdout + stderr)
+  }
+  return { child, ...text, done, waitFor }
+}
+
+/** Runs `node [...nodeArgs] <script> [...args]` with plain node, as `spawnChild` does. */
+export const spawnNode = (script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Child =>
+  spawnChild(process.execPath, [...nodeArgs, script, ...args], env)
+
+/** Runs the CLI to completion, e.g. with `--help` or a bad setting; kills it and fails if it takes too long. */
+export async function runCli (args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Finished> {
+  const run = spawnNode(CLI, args, env, nodeArgs)
+  return within(run.done, CLI_TIMEOUT_MS, `flashback-mock ${args.join(' ')} to exit`, () => run.stdout() + run.stderr())
+    .finally(() => run.child.kill('SIGKILL'))
+}
+
+/** A running CLI server, with the URL from its ready line and its log lines so far. */
+export interface CliServer {
+  child: ChildProcess
+  url: string
+  /** Log lines so far; a line that is not JSON is kept as `{ text }`. */
+  logs: Array<Record<string, unknown>>
+  /** Resolves with the first log line, past or future, that matches; fails after CLI_TIMEOUT_MS. */
+  waitForLog (match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>
+  /** Resolves once the process has exited and its output is complete. */
+  done: Promise<Finished>
+  /** Sends a signal and resolves with the exit code once the process has exited. */
+  stop (signal?: NodeJS.Signals): Promise<number | null>
 }
 
 /**
- * Starts the CLI on a free port (`--port 0` unless given) and waits for its ready line,
- * `flashback-mock listening on <url>`. The process is killed when the test ends, if still running.
+ * Starts the CLI on a free port (`--port 0` first, so a later `--port` wins) and waits for its ready
+ * line, `flashback-mock listening on <url>`. The process is killed when the test ends, if still running.
  */
-export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}): Promise<CliServer> {
-  const child = start(['--port', '0', ...args], env)
-  const exited = once(child, 'exit')
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CliServer> {
+  const run = spawnNode(CLI, ['--port', '0', ...args], env, nodeArgs)
+  t.teardown(() => { run.child.kill('SIGKILL') })
   const logs: Array<Record<string, unknown>> = []
-  let stderr = ''
-  child.stderr?.on('data', (c) => { stderr += c })
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = ''
-    child.stdout?.on('data', (chunk) => {
-      buffer += chunk
-      const lines = buffer.split('\n')
-      buffer = lines.pop() ?? ''
-      for (const line of lines) {
-        const entry = JSON.parse(line) as Record<string, unknown>
-        logs.push(entry)
-        const ready = /^flashback-mock listening on (\S+)$/.exec(String(entry.msg))
-        if (ready !== null) resolve(ready[1] as string)
+  const waiters = new Set<() => void>()
+  let buffer = ''
+  run.child.stdout?.on('data', (chunk) => {
+    buffer += chunk
+    const lines = buffer.split('\n')
+    buffer = lines.pop() as string
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line))
+      } catch {
+        logs.push({ text: line })
       }
-    })
-    exited.then(([code]) => reject(new Error(`CLI exited with ${code} before it was ready: ${stderr}`)))
+    }
+    for (const check of waiters) check()
   })
+  const seen = (): string => [...logs.map((l) => JSON.stringify(l)), buffer, run.stderr()].join('\n')
+  const waitForLog = async (match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> => {
+    let check = (): void => {}
+    const found = new Promise<Record<string, unknown>>((resolve, reject) => {
+      check = () => {
+        const line = logs.find(match)
+        if (line !== undefined) resolve(line)
+      }
+      run.done.then(({ code }) => reject(new Error(`the CLI exited with ${code} before logging ${what}:\n${seen()}`)))
+      check()
+    })
+    waiters.add(check)
+    return within(found, CLI_TIMEOUT_MS, what, seen).finally(() => waiters.delete(check))
+  }
+  const ready = await waitForLog((l) => /^flashback-mock listening on \S+$/.test(String(l.msg)), 'the ready line')
   return {
-    child,
-    url,
+    child: run.child,
+    url: String(ready.msg).split(' ').at(-1) as string,
     logs,
-    exit: exited.then(([code]) => code),
+    waitForLog,
+    done: run.done,
     async stop (signal = 'SIGTERM') {
-      child.kill(signal)
-      const [code] = await exited
-      return code
+      run.child.kill(signal)
+      return (await within(run.done, CLI_TIMEOUT_MS, `the CLI to exit after ${signal}`, seen)).code
     }
   }
 }

@@ -1,79 +1,68 @@
-// The real CLI as a child process: settings, fixture errors, the ready line, a real socket, signals.
+// The real CLI (dist/cli.js) as a child process: settings, fixture errors, the ready line, a real socket, signals.
+// Every wait is on an event (a log line, a socket's close, the process's close), each with its own time-out.
 import t from 'tap'
-import { connect, createServer, type Socket } from 'node:net'
+import { createServer } from 'node:net'
 import { once } from 'node:events'
-import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { networkInterfaces } from 'node:os'
+import { copyFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli, runHealthcheck, startCli } from './cli-helper.js'
+import { fileURLToPath } from 'node:url'
+import { CLI, CLI_TIMEOUT_MS, runCli, spawnChild, spawnNode, startCli } from './cli-helper.js'
+import { within } from './helper.js'
+import { rawConnect } from './raw-socket.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 import { VERSION } from '../src/version.js'
 
-// Each CLI start loads TypeScript through tsx under coverage, about 2 s on these machines.
-t.setTimeout(120_000)
+t.setTimeout(180_000)
+// Each test runs its own CLI processes and mostly waits on them, so they run side by side.
+t.jobs = 3
 
-const dir = mkdtempSync(join(tmpdir(), 'fbm-cli-'))
+/** A preload that makes importing dist/app.js or Fastify throw, to prove a command never loads them. */
+const FORBID_APP = fileURLToPath(new URL('./probes/forbid-app.js', import.meta.url))
 
-t.test('--help prints the usage, --version the package version; both exit 0', async (t) => {
-  const help = await runCli(['--help'])
+t.test('--help prints the usage, --version the package version; both exit 0 without loading the app', async (t) => {
+  const [help, version, started] = await Promise.all([
+    runCli(['--help'], {}, ['--import', FORBID_APP]),
+    runCli(['--version', '--port', 'nope'], {}, ['--import', FORBID_APP]),
+    runCli(['--port', '0'], {}, ['--import', FORBID_APP])
+  ])
   t.equal(help.code, 0)
   t.match(help.stdout, /^Usage: flashback-mock \[options\]/)
   t.match(help.stdout, /FLASHBACK_MOCK_FIXTURES/)
-  const version = await runCli(['--version'])
-  t.equal(version.code, 0)
-  t.equal(version.stdout, `${VERSION}\n`)
+  t.equal(help.stderr, '')
+  t.same([version.code, version.stdout, version.stderr], [0, `${VERSION}\n`, ''], 'and wins over a bad flag')
+  t.not(started.code, 0, 'the same preload does stop a server start, so the checks above can fail')
+  t.match(started.stderr, /forbid-app: .*app\.js was imported/)
 })
 
-t.test('a bad setting exits 2 with one line on stderr naming it, and no stack trace', async (t) => {
-  for (const [args, env, message] of [
-    [['--port', 'abc'], {}, 'flashback-mock: Invalid --port "abc": must be an integer\n'],
-    [[], { LOG_LEVEL: 'loud' }, 'flashback-mock: Invalid LOG_LEVEL (environment) "loud": must be one of fatal, error, warn, info, debug, trace, silent\n'],
-    [['--nope'], {}, 'flashback-mock: Unknown option \'--nope\' (see --help)\n']
-  ] as Array<[string[], Record<string, string>, string]>) {
-    const res = await runCli(args, env)
-    t.equal(res.code, 2, args.join(' '))
-    t.equal(res.stderr, message)
-    t.equal(res.stdout, '')
-  }
+// Every message itself is tested in-process (config.test.ts, fixtures.test.ts); these two have several lines.
+t.test('a bad setting or fixture file exits 2 with one line on stderr, no stack trace, without loading the app', async (t) => {
+  const pretty = join(t.testdir({ 'pretty.json': '{\n  "tokens": [\n    oops\n  ]\n}\n' }), 'pretty.json')
+  const [flag, fixtures] = await Promise.all([
+    runCli(['--port', '-1'], {}, ['--import', FORBID_APP]),
+    runCli([], { FLASHBACK_MOCK_FIXTURES: pretty }, ['--import', FORBID_APP])
+  ])
+  t.same([flag.code, flag.stdout], [2, ''])
+  t.equal(flag.stderr, 'flashback-mock: Option \'--port\' argument is ambiguous. Did you forget to specify the option argument for \'--port\'? To specify an option argument starting with a dash use \'--port=-XYZ\'. (see --help)\n')
+  t.same([fixtures.code, fixtures.stdout], [2, ''])
+  t.match(fixtures.stderr, new RegExp(`^flashback-mock: ${pretty}: not valid JSON \\([^\\n]+\\)\\n$`), 'one line, though the parser quotes several')
 })
 
-t.test('a bad fixture file exits 2 with one line naming the file and the JSON path', async (t) => {
-  const bad = join(dir, 'bad.json')
-  writeFileSync(bad, JSON.stringify({ tokens: [{ token: 't', repos: ['ghost'] }], repos: [] }))
-  const res = await runCli(['--fixtures', bad])
-  t.equal(res.code, 2)
-  t.equal(res.stderr, `flashback-mock: ${bad}: $.tokens[0].repos[0] names the unknown repo "ghost"\n`)
-  const pretty = join(dir, 'pretty.json')
-  writeFileSync(pretty, '{\n  "tokens": [\n    oops\n  ]\n}\n')
-  const notJson = await runCli(['--fixtures', pretty])
-  t.equal(notJson.code, 2)
-  t.match(notJson.stderr, new RegExp(`^flashback-mock: ${pretty}: not valid JSON \\(.+\\)\\n$`))
-  t.equal(notJson.stderr.split('\n').length, 2, 'one line, even when the parser quotes several')
-  const missing = await runCli([], { FLASHBACK_MOCK_FIXTURES: join(dir, 'missing.json') })
-  t.equal(missing.code, 2)
-  t.equal(missing.stderr, `flashback-mock: ${join(dir, 'missing.json')}: cannot read the fixture file (ENOENT: no such file; check the path, or the volume mount in a container)\n`)
-})
-
-t.test('a taken port exits 1 with one line that suggests --port', async (t) => {
-  const blocker = createServer()
-  blocker.listen(0, '127.0.0.1')
+t.test('a taken port, or an address this machine does not have, exits 1 with one line', async (t) => {
+  const blocker = createServer().listen(0, '127.0.0.1')
   await once(blocker, 'listening')
   t.teardown(() => blocker.close())
   const port = (blocker.address() as { port: number }).port
-  const res = await runCli(['--port', String(port)])
-  t.equal(res.code, 1)
-  t.equal(res.stderr, `flashback-mock: port ${port} on 127.0.0.1 is already in use; pick another with --port (or PORT)\n`)
-})
-
-t.test('an unusable host exits 1 with one line', async (t) => {
-  const res = await runCli(['--host', 'host.invalid'])
-  t.equal(res.code, 1)
-  t.match(res.stderr, /^flashback-mock: cannot listen on host\.invalid:3000: .+\n$/)
-  t.equal(res.stderr.split('\n').length, 2)
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address, and no DNS lookup is needed to refuse it.
+  const [taken, foreign] = await Promise.all([runCli(['--port', String(port)]), runCli(['--port', '0', '--host', '192.0.2.1'])])
+  t.same([taken.code, taken.stderr], [1, `flashback-mock: port ${port} on 127.0.0.1 is already in use; pick another with --port (or PORT)\n`])
+  t.equal(foreign.code, 1)
+  t.match(foreign.stderr, /^flashback-mock: cannot listen on 192\.0\.2\.1:0: listen EADDRNOTAVAIL.*\n$/)
+  t.equal(foreign.stderr.split('\n').length, 2)
 })
 
 t.test('end to end over a socket with the bundled fixtures: the seed document\'s samples get their answers', async (t) => {
-  const server = await startCli(t)
+  const server = await startCli(t, ['--log-level', 'trace'])
   t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   const post = (repoId: string, init: RequestInit): Promise<Response> => fetch(`${server.url}/repo/${repoId}/apikey`, { method: 'POST', ...init })
   const auth = { Authorization: 'Bearer dev-token', Accept: 'application/json' }
@@ -81,7 +70,8 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
 
   const js = await post('repo-photos', { headers: jsonAuth, body: '{"name":"string","accessType":"READ"}' })
   t.equal(js.status, 200, 'JavaScript sample')
-  t.match(await js.json(), { success: true, id: String, key: String, secret: String })
+  const created = await js.json() as { secret: string }
+  t.match(created, { success: true, id: String, key: String, secret: String })
 
   const sdk = await post('repo-photos', { headers: jsonAuth, body: JSON.stringify({ repoId: 'repo-photos', name: 'sdk', accessType: 'WRITE' }) })
   t.equal(sdk.status, 200, 'SDK body shape')
@@ -105,24 +95,25 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
   t.equal(forbidden.status, 403, 'token without access')
 
   t.equal(await server.stop('SIGTERM'), 0, 'SIGTERM exits 0')
-  t.ok(server.logs.some((l) => l.msg === 'request completed'), 'requests are logged as JSON lines')
-  t.notOk(JSON.stringify(server.logs).includes('dev-token'), 'the bearer token is not logged')
+  const completed = server.logs.filter((l) => l.msg === 'request completed')
+  t.equal(completed.length, 7, 'one JSON line per request')
+  const received = server.logs.filter((l) => l.msg === 'request received')
+  t.equal(received.length, 7, 'at trace, a line with the headers as each request arrives')
+  t.match(received[0], { headers: { authorization: '[redacted]', 'content-type': 'application/json' } })
+  const text = JSON.stringify(server.logs)
+  for (const secret of ['dev-token', 'photos-only-token', created.secret]) t.notOk(text.includes(secret), `${secret} is not logged`)
 })
 
-t.test('SIGINT exits 0 too; the ready line shows the bound address, IPv6 in brackets', async (t) => {
-  const server = await startCli(t, ['--host', '::1'])
-  t.match(server.url, /^http:\/\/\[::1\]:\d+$/)
-  t.equal((await runHealthcheck({ HOST: '::1', PORT: new URL(server.url).port })).code, 0, 'the HEALTHCHECK dials the HOST it listens on')
-  t.equal((await runHealthcheck({ HOST: '::', PORT: new URL(server.url).port })).code, 1, 'a wildcard HOST means 127.0.0.1, where this one does not listen')
-  t.equal((await fetch(`${server.url}/health`)).status, 200)
-  t.equal(await server.stop('SIGINT'), 0)
-})
+const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
 
-t.test('settings come from the environment, and the fixture file is never written', async (t) => {
-  const fixtures = join(dir, 'copy.json')
+t.test('settings come from the environment, the ready line names the bound address, and the fixture file is never written', async (t) => {
+  const fixtures = join(t.testdir(), 'copy.json')
   copyFileSync(DEFAULT_FIXTURES_PATH, fixtures)
   const before = { text: readFileSync(fixtures, 'utf8'), mtime: statSync(fixtures).mtimeMs }
-  const server = await startCli(t, [], { FLASHBACK_MOCK_FIXTURES: fixtures, LOG_LEVEL: 'warn' })
+  const host = hasIpv6Loopback ? '::1' : '127.0.0.1'
+  const server = await startCli(t, [], { FLASHBACK_MOCK_FIXTURES: fixtures, LOG_LEVEL: 'warn', HOST: host })
+  t.match(server.url, hasIpv6Loopback ? /^http:\/\/\[::1\]:\d+$/ : /^http:\/\/127\.0\.0\.1:\d+$/, 'IPv6 in brackets')
+  t.equal(server.logs[0]?.fixtures, fixtures, 'the ready line names the fixture file')
   const res = await fetch(`${server.url}/repo/repo-backups/apikey`, {
     method: 'POST',
     headers: { Authorization: 'Bearer dev-token', 'Content-Type': 'application/json' },
@@ -131,90 +122,62 @@ t.test('settings come from the environment, and the fixture file is never writte
   t.equal(res.status, 200)
   t.equal(await server.stop(), 0)
   t.same({ text: readFileSync(fixtures, 'utf8'), mtime: statSync(fixtures).mtimeMs }, before)
-  t.notOk(server.logs.some((l) => l.msg === 'request completed'), 'LOG_LEVEL=warn hides request lines')
-  t.equal(server.logs.length, 1, 'but not the ready line')
+  t.same(server.logs.map((l) => l.msg), [`flashback-mock listening on ${server.url}`], 'LOG_LEVEL=warn hides request lines but not the ready line')
 })
 
-/** Opens a raw connection and sends a create request whose body is held back after `sent` bytes. */
-async function holdRequest (url: string): Promise<{ socket: Socket, finish: () => Promise<string> }> {
-  const { hostname, port } = new URL(url)
-  const socket = connect(Number(port), hostname)
-  await once(socket, 'connect')
-  const body = JSON.stringify({ name: 'in flight', accessType: 'READ' })
-  socket.write(`POST /repo/repo-photos/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`)
-  let answer = ''
-  socket.on('data', (c) => { answer += c })
-  // A forced exit resets the connection; that is the expected end here, not a test failure.
-  socket.on('error', () => {})
-  return {
-    socket,
-    async finish () {
-      socket.write(body.slice(5))
-      await once(socket, 'close')
-      return answer
-    }
-  }
-}
+const BODY = JSON.stringify({ name: 'in flight', accessType: 'READ' })
+/** A create request whose body is held back after 5 bytes. */
+const HELD = `POST /repo/repo-photos/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY.slice(0, 5)}`
+const received = (l: Record<string, unknown>): boolean => l.msg === 'request received' && l.method === 'POST'
+const shuttingDown = (l: Record<string, unknown>): boolean => l.msg === 'shutting down'
 
 t.test('SIGTERM lets an in-flight request finish, then exits 0', async (t) => {
-  const server = await startCli(t)
-  const held = await holdRequest(server.url)
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  const server = await startCli(t, ['--log-level', 'trace'])
+  const held = await rawConnect(server.url, HELD)
+  await server.waitForLog(received, 'the server to receive the held request')
   server.child.kill('SIGTERM')
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await server.waitForLog(shuttingDown, 'the shutdown to start')
   t.equal(server.child.exitCode, null, 'still running while the request is in flight')
-  const answer = await held.finish()
+  held.socket.write(BODY.slice(5))
+  const answer = await held.closed()
   t.match(answer, /^HTTP\/1\.1 200 OK\r\n/)
+  t.match(answer, /\r\nconnection: close\r\n/i, 'the answer says the connection ends')
   t.match(answer, /"success":true/)
-  t.equal(await server.exit, 0, 'then it exits 0 by itself')
+  t.equal((await server.done).code, 0, 'then it exits 0 by itself')
 })
 
 t.test('a second signal forces the exit while a request is still in flight', async (t) => {
-  const server = await startCli(t)
-  const held = await holdRequest(server.url)
+  const server = await startCli(t, ['--log-level', 'trace'])
+  const held = await rawConnect(server.url, HELD)
   t.teardown(() => held.socket.destroy())
-  // Let the server read the headers: until then the connection counts as idle and close() drops it.
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await server.waitForLog(received, 'the server to receive the held request')
   server.child.kill('SIGTERM')
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await server.waitForLog(shuttingDown, 'the shutdown to start')
   t.equal(await server.stop('SIGTERM'), 1)
 })
 
-t.test('the HEALTHCHECK script: 0 when /health answers 200, else 1 with the reason on stderr', async (t) => {
-  const server = await startCli(t)
-  const port = new URL(server.url).port
-  t.same(await runHealthcheck({ PORT: port }), { code: 0, stderr: '' })
-  t.same(await runHealthcheck({ PORT: port, HOST: '127.0.0.1' }), { code: 0, stderr: '' })
-  const listen = async (handler: (socket: Socket) => void): Promise<string> => {
-    const other = createServer(handler)
-    other.listen(0, '127.0.0.1')
-    await once(other, 'listening')
-    t.teardown(() => other.close())
-    return String((other.address() as { port: number }).port)
-  }
-  const notHealthy = await listen((socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'))
-  t.same(await runHealthcheck({ PORT: notHealthy }), { code: 1, stderr: `flashback-mock healthcheck: http://127.0.0.1:${notHealthy}/health answered 503\n` })
-  const silent = await listen(() => {})
-  t.same(await runHealthcheck({ PORT: silent }), { code: 1, stderr: `flashback-mock healthcheck: http://127.0.0.1:${silent}/health did not answer within 2 s\n` })
-  for (const bad of ['99999', '-1', 'abc', '42.5']) {
-    t.same(await runHealthcheck({ PORT: bad }), { code: 1, stderr: `flashback-mock healthcheck: PORT "${bad}" is not a port number\n` }, bad)
-  }
-  t.equal(await server.stop(), 0)
-  const down = await runHealthcheck({ PORT: port })
-  t.equal(down.code, 1, 'nothing listening')
-  t.match(down.stderr, new RegExp(`^flashback-mock healthcheck: http://127\\.0\\.0\\.1:${port}/health failed: connect ECONNREFUSED`))
-  t.match((await runHealthcheck({ HOST: '::1', PORT: '' })).stderr, /http:\/\/\[::1\]:3000\/health/, 'an empty PORT means 3000, as in the CLI')
+t.test('an uncaught error is logged, in-flight work is closed, and the exit code is 1', async (t) => {
+  const server = await startCli(t, [], {}, ['--import', fileURLToPath(new URL('./probes/throw-on-sigusr2.js', import.meta.url))])
+  t.equal(await server.stop('SIGUSR2'), 1)
+  t.match(server.logs.at(-1), { level: 50, msg: 'shutting down after an unexpected error', err: { message: 'injected failure' } })
 })
 
-t.test('SIGTERM does not wait for connections that never sent a whole request', async (t) => {
-  const server = await startCli(t)
-  const { port } = new URL(server.url)
-  const unused = connect(Number(port), '127.0.0.1')
-  const partial = connect(Number(port), '127.0.0.1')
-  await Promise.all([once(unused, 'connect'), once(partial, 'connect')])
-  partial.write('GET /hea')
-  t.teardown(() => { unused.destroy(); partial.destroy() })
-  const keepAlive = await fetch(`${server.url}/health`)
-  t.equal(keepAlive.status, 200, 'and a kept-alive connection between requests')
-  t.equal(await server.stop('SIGTERM'), 0, 'not 1, which the 3 s grace timeout would give')
+t.test('LOG_LEVEL=silent prints nothing at all, not even the ready line', async (t) => {
+  const run = spawnNode(CLI, ['--port', '0'], { LOG_LEVEL: 'silent' }, ['--import', fileURLToPath(new URL('./probes/announce-listening.js', import.meta.url))])
+  t.teardown(() => { run.child.kill('SIGKILL') })
+  const port = /test-listening (\d+)/.exec(await run.waitFor('stderr', /test-listening \d+\n/))?.[1]
+  t.equal((await fetch(`http://127.0.0.1:${port}/repo`, { headers: { Authorization: 'Bearer dev-token' } })).status, 200)
+  run.child.kill('SIGTERM')
+  t.same(await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit'), { code: 0, signal: null, stdout: '', stderr: `test-listening ${port}\n` })
+})
+
+t.test('on a terminal the log is pretty, not JSON, and Ctrl-C (SIGINT) stops the server with exit code 0', async (t) => {
+  // script(1) from util-linux (Debian's essential bsdutils) gives the CLI a pseudo-terminal; -e passes on its exit code.
+  const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0`, '/dev/null'])
+  t.teardown(() => { run.child.kill('SIGKILL') })
+  const screen = await run.waitFor('stdout', /flashback-mock listening on http:\/\/127\.0\.0\.1:\d+/)
+  t.match(screen, /INFO.*flashback-mock listening on/)
+  t.notMatch(screen, /"level":/, 'no JSON lines')
+  run.child.stdin?.write('\x03')
+  t.equal((await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit after Ctrl-C')).code, 0)
 })

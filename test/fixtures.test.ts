@@ -1,14 +1,14 @@
 // Fixture files: the bundled one is valid, the published schema is current, and every bad file fails with a path.
 import t from 'tap'
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtures } from '../src/fixtures.js'
 import { fixturesJsonSchema } from '../src/schemas/fixtures.js'
 import { testFixtures } from './helper.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'fbm-fixtures-'))
+// Removed by tap when the file's tests end.
+const dir = t.testdir()
 const file = (name: string, text: string): string => {
   const path = join(dir, name)
   writeFileSync(path, text)
@@ -23,12 +23,12 @@ t.test('the bundled fixtures load: two repos or more, a "*" dev token and a limi
 })
 
 t.test('the compose example\'s fixture file loads', async (t) => {
-  const fixtures = await loadFixtureFile(fileURLToPath(new URL('../examples/compose/my-fixtures.json', import.meta.url)))
+  const fixtures = await loadFixtureFile(fileURLToPath(new URL('examples/compose/my-fixtures.json', import.meta.resolve('#package.json'))))
   t.ok(fixtures.repos.length > 0)
 })
 
 t.test('fixtures/fixtures.schema.json is the published FixturesSchema (run npm run fixtures:schema after a change)', async (t) => {
-  t.equal(readFileSync(new URL('../fixtures/fixtures.schema.json', import.meta.url), 'utf8'), fixturesJsonSchema())
+  t.equal(readFileSync(new URL(import.meta.resolve('#fixtures/fixtures.schema.json')), 'utf8'), fixturesJsonSchema())
 })
 
 t.test('a file saved with a UTF-8 byte-order mark loads', async (t) => {
@@ -39,6 +39,8 @@ t.test('a file saved with a UTF-8 byte-order mark loads', async (t) => {
 t.test('a missing file and a non-JSON file fail with the file name', async (t) => {
   await t.rejects(loadFixtureFile(join(dir, 'absent.json')), { name: 'FixtureError', message: `${join(dir, 'absent.json')}: cannot read the fixture file (ENOENT: no such file; check the path, or the volume mount in a container)` })
   await t.rejects(loadFixtureFile(dir), { name: 'FixtureError', message: `${dir}: cannot read the fixture file (EISDIR: this is a directory; a volume mount of a missing host file creates one)` })
+  const tooLong = join(dir, 'x'.repeat(300))
+  await t.rejects(loadFixtureFile(tooLong), { name: 'FixtureError', message: `${tooLong}: cannot read the fixture file (ENAMETOOLONG)` }, 'a code without a hint')
   const bad = file('bad.json', '{ "tokens": [ }')
   await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(`))
 })

@@ -1,5 +1,6 @@
 // Shared test setup: small fixtures, a build(t) that tears the app down, and request shorthands.
 import type { Test } from 'tap'
+import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Fixtures } from '../src/schemas/fixtures.js'
@@ -51,4 +52,49 @@ export const bearer = (token: string): Record<string, string> => ({ authorizatio
 /** Injects a JSON request with the dev token; `payload` objects are sent as JSON. */
 export async function call (app: FastifyInstance, options: InjectOptions): Promise<LightMyRequestResponse> {
   return app.inject({ ...options, headers: { ...bearer(DEV_TOKEN), ...options.headers } })
+}
+
+/** Log lines captured from an app, as `buildApp`'s `logStream`. */
+export interface LogCapture {
+  /** Pass as `logStream`. */
+  stream: Writable
+  /** Every line so far, parsed. */
+  lines: Array<Record<string, unknown>>
+  /**
+   * Whether a secret appears anywhere in the log: in the text, or in any byte array pino wrote (a Buffer
+   * is logged as `{ type: "Buffer", data: [..] }`, so a raw packet would hide its text from a text search).
+   */
+  leaks (secret: string): boolean
+}
+
+/** Captures an app's log lines; use with `logLevel: 'trace'` to see everything the app could log. */
+export function captureLogs (): LogCapture {
+  const lines: Array<Record<string, unknown>> = []
+  const chunks: string[] = []
+  const stream = new Writable({
+    write (chunk, _encoding, done) {
+      chunks.push(String(chunk))
+      lines.push(JSON.parse(String(chunk)))
+      done()
+    }
+  })
+  return { stream, lines, leaks: (secret) => logText(chunks.join('')).includes(secret) }
+}
+
+/** The log text plus every array of byte values in it decoded as UTF-8 and latin1. */
+export function logText (text: string): string {
+  const decoded = [...text.matchAll(/\[(\d{1,3}(?:,\d{1,3})+)\]/g)].map((m) => Buffer.from((m[1] as string).split(',').map(Number)))
+  return [text, ...decoded.map((b) => b.toString('utf8')), ...decoded.map((b) => b.toString('latin1'))].join('\n')
+}
+
+/**
+ * Resolves with what `promise` gives, or rejects after `ms` with an error that says what was awaited and
+ * what had been seen so far (`seen()`), so a time-out on a busy machine explains itself.
+ */
+export async function within<T> (promise: Promise<T>, ms: number, what: string, seen: () => string = () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}${seen() === '' ? '' : `; seen so far:\n${seen()}`}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -1,11 +1,12 @@
 // Bearer auth and repo access: every way to get a 401, 403 or 404, and that auth runs before the body.
 import t from 'tap'
 import Fastify from 'fastify'
-import { Writable } from 'node:stream'
+import type {} from '@fastify/swagger' // its `security` schema keyword
+import crypto from 'node:crypto'
 import authPlugin from '../../src/plugins/auth.js'
 import storePlugin from '../../src/plugins/store.js'
 import errorsPlugin from '../../src/plugins/errors.js'
-import { build, bearer, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
+import { build, bearer, captureLogs, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
 
 const create = { method: 'POST' as const, url: '/repo/repo-a/apikey', payload: { name: 'n', accessType: 'READ' } }
 
@@ -70,16 +71,46 @@ t.test('a limited token gets 403 for an unknown repo too, so it cannot probe whi
   t.equal(res.json().code, 'FBM_FORBIDDEN')
 })
 
-t.test('bearer tokens never reach the log', async (t) => {
-  const lines: string[] = []
-  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
-  const app = await build(t, { logLevel: 'trace', logStream })
-  await app.inject({ ...create, headers: bearer(DEV_TOKEN) })
+t.test('auth comes first: a missing or bad token is a 401 on an unknown or a forbidden repo too, not a 404 or 403', async (t) => {
+  const app = await build(t)
+  for (const url of ['/repo/ghost/apikey', '/repo/repo-b/apikey', '/repo?repoId=ghost', '/repo?repoId=repo-b']) {
+    for (const headers of [{}, bearer('wrong-token'), { authorization: 'Basic eDp5' }]) {
+      const res = await app.inject({ url, headers })
+      t.equal(res.statusCode, 401, `${url} ${JSON.stringify(headers)}`)
+      t.match(res.json(), { success: false, code: /^FBM_(UNAUTHORIZED|INVALID_TOKEN)$/ })
+    }
+  }
+})
+
+t.test('bearer tokens and secrets never reach the log, even at trace with every header logged', async (t) => {
+  const logs = captureLogs()
+  const app = await build(t, { logLevel: 'trace', logStream: logs.stream })
+  const created = (await app.inject({ ...create, headers: bearer(DEV_TOKEN) })).json()
   await app.inject({ ...create, headers: bearer('wrong-secret-token') })
-  const log = lines.join('')
-  t.equal(log.match(/request completed/g)?.length, 2, 'one line per request')
-  t.notOk(log.includes(DEV_TOKEN), 'the valid token is not logged')
-  t.notOk(log.includes('wrong-secret-token'), 'the invalid token is not logged')
+  await app.inject({ ...create, url: '/repo/repo-b/apikey', headers: bearer(LIMITED_TOKEN) })
+  t.equal(logs.lines.filter((l) => l.msg === 'request completed').length, 3, 'one line per request')
+  t.match(logs.lines.filter((l) => l.msg === 'request received'), [
+    { headers: { authorization: '[redacted]' } }, { headers: { authorization: '[redacted]' } }, { headers: { authorization: '[redacted]' } }
+  ], 'the headers are logged, so the checks below can fail')
+  for (const secret of [DEV_TOKEN, 'wrong-secret-token', LIMITED_TOKEN, created.secret]) t.notOk(logs.leaks(secret), `${secret} is not logged`)
+})
+
+t.test('every fixture token is compared, in constant time, whatever token is sent', async (t) => {
+  // The plugin calls crypto.timingSafeEqual through the module object, so capturing it here sees each call.
+  const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
+  const tokens = [...testFixtures().tokens, { token: 'third-token', repos: '*' as const }]
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorsPlugin)
+  await app.register(storePlugin, { fixtures: testFixtures() })
+  await app.register(authPlugin, { tokens })
+  app.get('/whoami', async () => ({ ok: true }))
+  const lastCharChanged = `${DEV_TOKEN.slice(0, -1)}${DEV_TOKEN.endsWith('x') ? 'y' : 'x'}`
+  for (const [token, status] of [[DEV_TOKEN, 200], ['third-token', 200], ['unknown-token', 401], [lastCharChanged, 401]] as const) {
+    compared()
+    t.equal((await app.inject({ url: '/whoami', headers: bearer(token) })).statusCode, status, token)
+    t.equal(compared().length, tokens.length, `${token}: compared with all ${tokens.length} tokens`)
+  }
 })
 
 t.test('on a bare app: a protected route without repoId needs only a token; security: [] opts out', async (t) => {

@@ -58,7 +58,8 @@ t.test('keys created later show up in the repo list', async (t) => {
   await call(app, { method: 'POST', url: '/repo/repo-b/apikey', payload: { name: 'fresh', accessType: 'WRITE' } })
   const repoB = (await call(app, { method: 'GET', url: '/repo?repoId=repo-b' })).json().repos[0]
   t.match(repoB.apiKeys, [{ name: 'fresh', accessType: 'WRITE' }])
-  t.notOk('secret' in repoB.apiKeys[0])
+  t.same(Object.keys(repoB.apiKeys[0]).sort(), ['accessType', 'createdAt', 'id', 'key', 'name'], 'the answer has no secret field')
+  t.same(app.store.listKeys('repo-b'), repoB.apiKeys, 'nor does the store: it holds exactly what is listed')
 })
 
 t.test('no token is a 401; a repeated filter is a 400 naming it', async (t) => {
