@@ -17,6 +17,8 @@ import healthRoutes from './routes/health.js'
 import openapiRoutes from './routes/openapi.js'
 import apikeyRoutes from './routes/apikey.js'
 import repoRoutes from './routes/repo.js'
+import controlRoutes from './routes/control.js'
+import { CONTROL_PREFIX } from './schemas/control.js'
 
 /** What `buildApp` needs. */
 export interface AppOptions {
@@ -26,6 +28,10 @@ export interface AppOptions {
   logLevel?: LogLevel
   /** Where log lines go; default stdout. The CLI passes a pretty printer on a TTY. */
   logStream?: DestinationStream
+  /** Whether the control API (/__mock) exists; default true. */
+  admin?: boolean
+  /** The bearer token the control API requires; default none, so it is open. */
+  adminToken?: string
 }
 
 /** Headers a browser may send cross-origin, and the ones it may read back. */
@@ -59,12 +65,13 @@ class OneLinePerRequest extends LogController {
 
 /**
  * Builds the mock server with all plugins and routes registered, in order: graceful close, CORS (so
- * preflight is answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes.
+ * preflight is answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes,
+ * and the control API under /__mock unless `admin` is false.
  * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
  * @param options fixtures and logging
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
  */
-export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: logLevel,
@@ -90,12 +97,13 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream }: AppO
   await app.register(jsonBody)
   await app.register(errors)
   await app.register(store, { fixtures })
-  await app.register(auth, { tokens: fixtures.tokens })
+  await app.register(auth)
   await app.register(openapi, { version: VERSION })
 
   await app.register(healthRoutes)
   await app.register(openapiRoutes)
   await app.register(apikeyRoutes)
   await app.register(repoRoutes)
+  if (admin) await app.register(controlRoutes, { prefix: CONTROL_PREFIX, adminToken })
   return app
 }

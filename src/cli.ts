@@ -45,6 +45,8 @@ async function main (): Promise<void> {
   const app = await buildApp({
     fixtures,
     logLevel: config.logLevel,
+    admin: config.admin,
+    adminToken: config.adminToken,
     // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
     logStream: process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined
   })

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { StringEnum } from './schemas/common.js'
+import { BEARER_TOKEN_PATTERN } from './schemas/fixtures.js'
 import { compileChecker } from './validation.js'
 import { DEFAULT_FIXTURES_PATH } from './fixtures.js'
 
@@ -17,10 +18,12 @@ export const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' }),
   host: Type.String({ minLength: 1, description: 'Interface to listen on.' }),
   fixtures: Type.String({ minLength: 1, description: 'Path of the fixture file.' }),
-  logLevel: StringEnum(LOG_LEVELS, { description: 'pino log level.' })
+  logLevel: StringEnum(LOG_LEVELS, { description: 'pino log level.' }),
+  adminToken: Type.Optional(Type.String({ pattern: BEARER_TOKEN_PATTERN, maxLength: 4096, description: 'Bearer token the control API requires; unset, it is open.' })),
+  admin: Type.Boolean({ description: 'Whether the control API (/__mock) exists; false with --no-admin.' })
 })
 
-/** `{ port, host, fixtures, logLevel }`; `fixtures` is an absolute path. */
+/** `{ port, host, fixtures, logLevel, adminToken?, admin }`; `fixtures` is an absolute path. */
 export type Config = Static<typeof ConfigSchema>
 
 /** What the command line asks for: run the server, or print help or the version. */
@@ -36,7 +39,8 @@ export const SETTINGS = {
   port: { flag: '--port', env: 'PORT', default: '3000', help: 'TCP port to listen on, 0 picks a free one (default 3000)' },
   host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on, 0.0.0.0 for all (default 127.0.0.1)' },
   fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys, bearer tokens (default below)' },
-  logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` }
+  logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` },
+  adminToken: { flag: '--admin-token', env: 'FLASHBACK_MOCK_ADMIN_TOKEN', default: '', help: 'bearer token the control API (/__mock) requires (default: none, open)' }
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -49,6 +53,7 @@ export const HELP = [
   '',
   'Options (each flag has an environment variable twin; flags win):',
   ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(20)} ${s.env.padEnd(24)} ${s.help}`),
+  `  ${'--no-admin'.padEnd(20)} ${''.padEnd(24)} no control API: /__mock answers 404`,
   `  ${'-h, --help'.padEnd(20)} ${''.padEnd(24)} print this help`,
   `  ${'-v, --version'.padEnd(20)} ${''.padEnd(24)} print the version`,
   '',
@@ -76,6 +81,8 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
         host: { type: 'string' },
         fixtures: { type: 'string' },
         'log-level': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'no-admin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -96,11 +103,20 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     raw[name] = flag ?? fromEnv ?? s.default
     sources[name] = flag !== undefined ? s.flag : fromEnv !== undefined ? `${s.env} (environment)` : 'default'
   }
-  const candidate = { ...raw, port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port }
+  const { adminToken, ...rest } = raw
+  const candidate = {
+    ...rest,
+    port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port,
+    // An empty admin token, like any empty setting, is unset: the control API is open.
+    ...(adminToken === '' ? {} : { adminToken }),
+    admin: values['no-admin'] !== true
+  }
   const result = checkConfig(candidate)
   if (!result.ok) {
     const name = result.problem.path[0] as Setting
-    throw new ConfigError(`Invalid ${sources[name]} ${JSON.stringify(raw[name])}: ${result.problem.expected}`)
+    // A secret is named but never echoed, even a malformed one.
+    const shown = name === 'adminToken' ? '' : ` ${JSON.stringify(raw[name])}`
+    throw new ConfigError(`Invalid ${sources[name]}${shown}: ${result.problem.expected}`)
   }
   return { command: 'run', config: { ...result.value, fixtures: resolve(result.value.fixtures) } }
 }

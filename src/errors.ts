@@ -24,3 +24,9 @@ export const InvalidUtf8Error = createError('FBM_INVALID_JSON', 'Request body is
 
 /** 415: a compressed request body (the mock reads plain JSON only). Argument: the Content-Encoding sent. */
 export const UnsupportedEncodingError = createError<[string]>('FBM_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding "%s": send the JSON body uncompressed', 415)
+
+/** 403: a valid fixture token on the control API, which only the admin token may use. */
+export const AdminForbiddenError = createError('FBM_FORBIDDEN', 'This bearer token may not use the control API: send the admin token', 403)
+
+/** 400: a state document (PUT /__mock/state) that a fixture file could not hold. Message: the JSON path and the problem. */
+export const InvalidStateError = createError<[string]>('FBM_VALIDATION', '%s', 400)

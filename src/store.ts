@@ -2,7 +2,7 @@
 import { nanoid } from 'nanoid'
 import { KEY_FORMATS, type ApiKey } from './schemas/apikey.js'
 import type { AccessType } from './schemas/common.js'
-import type { FixtureRepo, Fixtures } from './schemas/fixtures.js'
+import type { FixtureRepo, FixtureToken, Fixtures } from './schemas/fixtures.js'
 import type { RepoQuery } from './schemas/repo.js'
 import { KeyNotFoundError, RepoNotFoundError } from './errors.js'
 
@@ -19,8 +19,19 @@ export interface CreatedApiKey {
   secret: string
 }
 
-/** State of one app: repos by id, each with its keys in creation order. */
+/** State of one app: bearer tokens, and repos by id, each with its keys in creation order. */
 export interface Store {
+  /** The bearer tokens the mock accepts now. The same array until the state is replaced, so callers may cache by it. */
+  tokens (): readonly FixtureToken[]
+  /** The whole state in the fixture file format: tokens, then repos with their keys; a copy. */
+  snapshot (): Fixtures
+  /**
+   * Replaces the whole state with checked fixtures, in one synchronous step, so no request sees half of it.
+   * @param fixtures checked fixtures (see `validateFixtures`); copied, never changed
+   */
+  replace (fixtures: Fixtures): void
+  /** Restores the fixtures the store was created with. */
+  reset (): void
   /** The repo with this id, or undefined. */
   getRepo (repoId: string): RepoInfo | undefined
   /**
@@ -58,14 +69,23 @@ interface RepoEntry {
 
 /**
  * Builds a store seeded from fixtures. The fixtures object is copied, never changed, so one fixtures
- * object can seed many apps (one per test) without leaking state between them.
+ * object can seed many apps (one per test) without leaking state between them; `reset()` returns to it.
  * @param fixtures checked fixtures (see `validateFixtures`)
  */
 export function createStore (fixtures: Fixtures): Store {
-  const repos = new Map<string, RepoEntry>()
-  for (const { apiKeys = [], ...info } of fixtures.repos) {
-    repos.set(info.id, { info: { ...info }, keys: new Map(apiKeys.map((k) => [k.id, { ...k }])) })
+  const initial = structuredClone(fixtures)
+  let tokens: readonly FixtureToken[] = []
+  let repos = new Map<string, RepoEntry>()
+  const replace = (next: Fixtures): void => {
+    const copy = structuredClone(next)
+    const nextRepos = new Map<string, RepoEntry>()
+    for (const { apiKeys = [], ...info } of copy.repos) {
+      nextRepos.set(info.id, { info, keys: new Map(apiKeys.map((k) => [k.id, k])) })
+    }
+    tokens = copy.tokens
+    repos = nextRepos
   }
+  replace(initial)
   const entry = (repoId: string): RepoEntry => {
     const found = repos.get(repoId)
     if (found === undefined) throw new RepoNotFoundError(repoId)
@@ -82,6 +102,13 @@ export function createStore (fixtures: Fixtures): Store {
     (filter.repoId === undefined || info.id === filter.repoId) &&
     (filter.walletAddress === undefined || info.walletAddress === filter.walletAddress)
   return {
+    tokens: () => tokens,
+    snapshot: () => ({
+      tokens: structuredClone([...tokens]),
+      repos: [...repos.values()].map((e) => ({ ...e.info, apiKeys: copyKeys(e) }))
+    }),
+    replace,
+    reset: () => replace(initial),
     getRepo: (repoId) => repos.get(repoId)?.info,
     createKey (repoId, { name, accessType }) {
       const { keys } = entry(repoId)

@@ -22,3 +22,18 @@ t.test('the fixtures object is never changed, and lists are copies', async (t) =
   t.equal(store.listKeys('repo-a').length, 2)
   t.same(store.getRepo('repo-b'), { ...testFixtures().repos[1] })
 })
+
+t.test('snapshot, replace and reset: copies in and out, one state at a time', async (t) => {
+  const store = createStore(testFixtures())
+  const first = store.snapshot()
+  store.createKey('repo-b', { name: 'n', accessType: 'READ' })
+  const tokens = store.tokens()
+  store.replace({ tokens: [{ token: 'x', repos: '*' }], repos: [] })
+  t.not(store.tokens(), tokens, 'a new tokens array, so callers caching by it see the change')
+  t.same(store.snapshot(), { tokens: [{ token: 'x', repos: '*' }], repos: [] })
+  store.reset()
+  t.same(store.snapshot(), first, 'back to the fixtures, without the key created before')
+  const snapshot = store.snapshot()
+  snapshot.repos[0]!.name = 'changed by a caller'
+  t.equal(store.getRepo('repo-a')?.name, 'Repo A', 'a snapshot is a copy')
+})

@@ -13,18 +13,14 @@ declare module 'fastify' {
   }
 }
 
-/** Options of the auth plugin: the tokens the mock accepts. */
-export interface AuthPluginOptions {
-  tokens: FixtureToken[]
-}
-
 const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
 const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
 
 /**
- * Plugin `auth`. A route is public when its schema says `security: []` (health, OpenAPI); every other
- * matched route needs `Authorization: Bearer <token>` with a fixture token. Unmatched URLs fall through
- * to the 404 handler, and CORS preflight is answered by @fastify/cors before this hook runs.
+ * Plugin `auth`. A route needs `Authorization: Bearer <token>` with a fixture token (the store's current
+ * tokens) unless its schema's `security` leaves out `bearerAuth`: `security: []` is public (health, OpenAPI),
+ * and the control API names its own scheme, which its plugin checks. Unmatched URLs fall through to the 404
+ * handler, and CORS preflight is answered by @fastify/cors before this hook runs.
  *
  * Replies (contract README conventions, RFC 6750):
  * - 401 FBM_UNAUTHORIZED when no Authorization header or a non-Bearer scheme is sent, and 401
@@ -37,8 +33,18 @@ const digest = (value: string): Buffer => crypto.createHash('sha256').update(val
  * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every fixture token, so the
  * time taken does not depend on how much of a token matched or which token it was.
  */
-const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }) => {
-  const known = tokens.map((token) => ({ token, digest: digest(token.token) }))
+const authPlugin: FastifyPluginAsync = async (app) => {
+  // Digests of the store's tokens, computed again only when the state is replaced (a new tokens array).
+  const digests = new WeakMap<readonly FixtureToken[], Array<{ token: FixtureToken, digest: Buffer }>>()
+  const knownTokens = (): Array<{ token: FixtureToken, digest: Buffer }> => {
+    const tokens = app.store.tokens()
+    let known = digests.get(tokens)
+    if (known === undefined) {
+      known = tokens.map((token) => ({ token, digest: digest(token.token) }))
+      digests.set(tokens, known)
+    }
+    return known
+  }
   app.decorateRequest('principal', null)
 
   const authenticate = (request: FastifyRequest): FixtureToken => {
@@ -49,7 +55,7 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }
     if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
     const sent = digest(credentials)
     let match: FixtureToken | undefined
-    for (const candidate of known) {
+    for (const candidate of knownTokens()) {
       if (crypto.timingSafeEqual(candidate.digest, sent)) match = candidate.token
     }
     if (match === undefined) throw new InvalidTokenError('Unknown bearer token')
@@ -57,7 +63,8 @@ const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { tokens }
   }
 
   app.addHook('onRequest', async (request) => {
-    if (request.is404 || request.routeOptions.schema?.security?.length === 0) return
+    const security = request.routeOptions.schema?.security
+    if (request.is404 || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
     request.principal = authenticate(request)
     const repoId = (request.params as { repoId?: string }).repoId ?? (request.query as { repoId?: unknown }).repoId
     if (typeof repoId !== 'string') return

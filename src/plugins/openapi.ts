@@ -8,6 +8,7 @@ import {
   UpdateRepoKeyRequestSchema
 } from '../schemas/apikey.js'
 import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
+import { CONTROL_TAG } from '../schemas/control.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
@@ -58,6 +59,8 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
       },
       security: [{ bearerAuth: [] }]
     },
+    // The control API has a document of its own: clients generated from this one match the Flashback API.
+    hiddenTag: CONTROL_TAG,
     // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).
     refResolver: { buildLocalReference: (json) => String(json.$id) }
   })

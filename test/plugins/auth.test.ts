@@ -102,8 +102,8 @@ t.test('every fixture token is compared, in constant time, whatever token is sen
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(errorsPlugin)
-  await app.register(storePlugin, { fixtures: testFixtures() })
-  await app.register(authPlugin, { tokens })
+  await app.register(storePlugin, { fixtures: { ...testFixtures(), tokens } })
+  await app.register(authPlugin)
   app.get('/whoami', async () => ({ ok: true }))
   const lastCharChanged = `${DEV_TOKEN.slice(0, -1)}${DEV_TOKEN.endsWith('x') ? 'y' : 'x'}`
   for (const [token, status] of [[DEV_TOKEN, 200], ['third-token', 200], ['unknown-token', 401], [lastCharChanged, 401]] as const) {
@@ -118,7 +118,7 @@ t.test('on a bare app: a protected route without repoId needs only a token; secu
   t.teardown(() => app.close())
   await app.register(errorsPlugin)
   await app.register(storePlugin, { fixtures: testFixtures() })
-  await app.register(authPlugin, { tokens: testFixtures().tokens })
+  await app.register(authPlugin)
   app.get('/whoami', async (request) => ({ repos: request.principal?.repos }))
   app.get('/open', { schema: { security: [] } }, async (request) => ({ principal: request.principal }))
 

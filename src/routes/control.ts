@@ -1,0 +1,145 @@
+// The control API under /__mock: what a test needs to put the mock in a known state and back.
+import crypto from 'node:crypto'
+import swagger from '@fastify/swagger'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ActionResponseSchema } from '../schemas/apikey.js'
+import { FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
+import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
+import { CONTROL_PREFIX, CONTROL_TAG } from '../schemas/control.js'
+import { validateFixtures, type FixtureError } from '../fixtures.js'
+import { AdminForbiddenError, InvalidStateError, InvalidTokenError, UnauthorizedError } from '../errors.js'
+import { VERSION } from '../version.js'
+
+/** Options of the control routes. */
+export interface ControlOptions {
+  /** The bearer token the control API requires; undefined leaves it open, like the rest of a local mock. */
+  adminToken?: string
+}
+
+const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
+
+const EXAMPLE_STATE: Fixtures = {
+  tokens: [{ token: 'dev-token', repos: '*' }],
+  repos: [{
+    id: 'repo-photos',
+    name: 'Photos',
+    storageType: 'S3',
+    mode: 'NORMAL',
+    workspaceId: 'ws-demo',
+    createdAt: '2026-01-15T09:30:00.000Z',
+    apiKeys: [{ id: 'key-photos-reader', name: 'gallery reader', accessType: 'READ', key: 'fbk_photos_reader_0001', createdAt: '2026-01-16T10:00:00.000Z' }]
+  }]
+}
+
+/**
+ * Routes of the control API, registered with the prefix `/__mock` (app.ts), in a context of their own:
+ * - `POST /__mock/reset`: restores the fixture state, in one synchronous step; 200 `{ success, message }`.
+ * - `GET /__mock/state`: the current state in the fixture file format (tokens, repos, keys); saved as a
+ *   fixture file, or sent back to `PUT /__mock/state`, it gives the same state.
+ * - `PUT /__mock/state`: replaces the state with a fixture document, checked exactly like a fixture file;
+ *   a bad one is a 400 FBM_VALIDATION naming the JSON path (`body: $.repos[0].storageType must be one of …`),
+ *   and the old state stays.
+ * - `GET /__mock/openapi.json`: the control API's own OpenAPI document, public; the main one leaves it out.
+ * With an admin token, every other route needs `Authorization: Bearer <admin token>`: none or another scheme
+ * is a 401 FBM_UNAUTHORIZED, an unknown token a 401 FBM_INVALID_TOKEN, a fixture token a 403 FBM_FORBIDDEN.
+ * The token is compared as a SHA-256 digest with `timingSafeEqual`, and never logged (app.ts redacts it).
+ */
+const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { adminToken }) => {
+  const security = adminToken === undefined ? [] : [{ adminBearer: [] }]
+  app.addSchema(FixturesSchema)
+  await app.register(swagger, {
+    decorator: 'controlSwagger',
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'flashback-mock control API',
+        version: VERSION,
+        description: `Controls the mock from tests, under ${CONTROL_PREFIX}. Not part of the Flashback API: the main document (/openapi.json) leaves it out. Open unless the mock was started with --admin-token; removed with --no-admin.`
+      },
+      servers: [{ url: '/', description: 'The flashback-mock server that serves this document' }],
+      tags: [{ name: CONTROL_TAG, description: 'Reset and replace the mock\'s state' }],
+      components: {
+        securitySchemes: { adminBearer: { type: 'http', scheme: 'bearer', description: 'The admin token given with --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN.' } }
+      }
+    },
+    refResolver: { buildLocalReference: (json) => String(json.$id) }
+  })
+
+  if (adminToken !== undefined) {
+    const admin = digest(adminToken)
+    app.addHook('onRequest', async (request) => {
+      if (!request.routeOptions.schema?.security?.some((scheme) => 'adminBearer' in scheme)) return
+      const [, scheme = '', credentials = ''] = /^\s*(\S*)\s*(.*?)\s*$/.exec(request.headers.authorization ?? '') as string[]
+      if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The control API needs "Authorization: Bearer <admin token>"')
+      if (crypto.timingSafeEqual(digest(credentials), admin)) return
+      if (app.store.tokens().some((t) => t.token === credentials)) throw new AdminForbiddenError()
+      throw new InvalidTokenError('Unknown bearer token: the control API needs the admin token')
+    })
+  }
+
+  const common = { tags: [CONTROL_TAG], security }
+  app.post('/reset', {
+    schema: {
+      ...common,
+      operationId: 'reset',
+      summary: 'Restore the fixture state',
+      description: 'Restores the state the mock started with (the fixture file), in one step no concurrent request can observe half-done.',
+      response: {
+        200: jsonResponse(ActionResponseSchema, 'State restored', { success: true, message: 'State reset to the fixtures' }),
+        ...errorResponses(401, 403)
+      }
+    }
+  }, async () => {
+    app.store.reset()
+    return { success: true as const, message: 'State reset to the fixtures' }
+  })
+
+  app.get('/state', {
+    // The store's snapshot already has the schema's exact shape; JSON.stringify spares every app the cost
+    // of compiling a serializer for the whole fixture schema, which only this route would use.
+    serializerCompiler: () => (data) => JSON.stringify(data),
+    schema: {
+      ...common,
+      operationId: 'getState',
+      summary: 'The current state, as a fixture document',
+      description: 'Tokens, repos and their API keys in the fixture file format. Saved as a file, or sent to PUT /__mock/state, it gives the same state.',
+      response: { 200: jsonResponse(FixturesSchema, 'The current state', EXAMPLE_STATE), ...errorResponses(401, 403) }
+    }
+  }, async () => app.store.snapshot())
+
+  app.put('/state', {
+    // Checked by validateFixtures below, like a fixture file, so the message gives the JSON path.
+    validatorCompiler: () => () => true,
+    schema: {
+      ...common,
+      operationId: 'setState',
+      summary: 'Replace the state with a fixture document',
+      description: 'Checked exactly like a fixture file (schema and cross-references). A bad document is a 400 naming the JSON path, and the old state stays.',
+      body: ref(FixturesSchema),
+      response: {
+        200: jsonResponse(ActionResponseSchema, 'State replaced', { success: true, message: 'State replaced' }),
+        ...errorResponses(400, 401, 403, 413, 415)
+      }
+    }
+  }, async (request) => {
+    let fixtures: Fixtures
+    try {
+      fixtures = validateFixtures(request.body, 'body')
+    } catch (err) {
+      throw new InvalidStateError((err as FixtureError).message)
+    }
+    app.store.replace(fixtures)
+    return { success: true as const, message: 'State replaced' }
+  })
+
+  app.get('/openapi.json', { schema: { hide: true, security: [] } }, async () => app.controlSwagger())
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The control API's OpenAPI document (inside the control context only). */
+    controlSwagger: FastifyInstance['swagger']
+  }
+}
+
+export default controlRoutes

@@ -1,0 +1,124 @@
+// The control API under /__mock: reset, state, its own OpenAPI document, and the admin token.
+import t from 'tap'
+import SwaggerParser from '@apidevtools/swagger-parser'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { build, bearer, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
+import { loadFixtureFile } from '../../src/fixtures.js'
+
+const create = { method: 'POST' as const, url: '/repo/repo-b/apikey', payload: { name: 'made in a test', accessType: 'WRITE' } }
+
+t.test('POST /__mock/reset restores the fixture state after creates, updates and deletes', async (t) => {
+  const app = await build(t)
+  const before = (await app.inject('/__mock/state')).json()
+  await call(app, create)
+  await call(app, { method: 'PUT', url: '/repo/repo-a/apikey/key-a1', payload: { name: 'renamed', accessType: 'ADMIN' } })
+  await call(app, { method: 'PUT', url: '/__mock/state', payload: { tokens: [{ token: 'other', repos: '*' }], repos: [] } })
+  const res = await app.inject({ method: 'POST', url: '/__mock/reset' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { success: true, message: 'State reset to the fixtures' })
+  t.same((await app.inject('/__mock/state')).json(), before)
+  t.equal((await call(app, { method: 'GET', url: '/repo' })).statusCode, 200, 'the fixture tokens work again')
+})
+
+t.test('GET /__mock/state is the state in the fixture format; saved as a file or PUT back, it gives the same state', async (t) => {
+  const app = await build(t)
+  const created = (await call(app, create)).json()
+  const state = (await app.inject('/__mock/state')).json()
+  const { apiKeys, ...repoA } = testFixtures().repos[0]!
+  t.same(state, {
+    tokens: testFixtures().tokens,
+    repos: [{ ...repoA, apiKeys }, { ...testFixtures().repos[1], apiKeys: [{ id: created.id, name: 'made in a test', accessType: 'WRITE', key: created.key, createdAt: String(state.repos[1].apiKeys[0].createdAt) }] }]
+  })
+  t.notOk(JSON.stringify(state).includes(created.secret), 'no secret: the store never kept it')
+  const file = join(t.testdir(), 'state.json')
+  writeFileSync(file, JSON.stringify(state))
+  t.same(await loadFixtureFile(file), state, 'a valid fixture file')
+  const other = await build(t)
+  t.equal((await other.inject({ method: 'PUT', url: '/__mock/state', payload: state })).statusCode, 200)
+  t.same((await other.inject('/__mock/state')).json(), state)
+})
+
+t.test('PUT /__mock/state replaces everything, tokens included', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'PUT', url: '/__mock/state', payload: { tokens: [{ token: 'fresh-token', repos: ['r1'] }], repos: [{ id: 'r1', name: 'R1', storageType: 'BLOB', mode: 'NORMAL', workspaceId: 'w', createdAt: '2026-02-01T00:00:00.000Z' }] } })
+  t.same([res.statusCode, res.json()], [200, { success: true, message: 'State replaced' }])
+  t.equal((await app.inject({ url: '/repo', headers: bearer(DEV_TOKEN) })).statusCode, 401, 'the old token is gone')
+  t.match((await app.inject({ url: '/repo', headers: bearer('fresh-token') })).json(), { repos: [{ id: 'r1', apiKeys: [] }] })
+})
+
+t.test('a bad state document is a 400 naming the JSON path, and the old state stays', async (t) => {
+  const app = await build(t)
+  const before = (await app.inject('/__mock/state')).json()
+  const cases: Array<[unknown, string]> = [
+    [{ tokens: [], repos: [{ ...testFixtures().repos[1], storageType: 'FTP' }] }, 'body: $.repos[0].storageType must be one of S3, GCS, BLOB'],
+    [{ tokens: [{ token: 't', repos: ['ghost'] }], repos: [] }, 'body: $.tokens[0].repos[0] names the unknown repo "ghost"'],
+    [{ repos: [] }, 'body: $.tokens is required'],
+    [[], 'body: $ must be an object']
+  ]
+  for (const [payload, message] of cases) {
+    const res = await app.inject({ method: 'PUT', url: '/__mock/state', payload: payload as object })
+    t.equal(res.statusCode, 400, message)
+    t.same(res.json(), { success: false, message, code: 'FBM_VALIDATION' })
+  }
+  const empty = await app.inject({ method: 'PUT', url: '/__mock/state', headers: { 'content-type': 'application/json' } })
+  t.same(empty.json(), { success: false, message: 'body: $ must be an object', code: 'FBM_VALIDATION' })
+  t.same((await app.inject('/__mock/state')).json(), before)
+})
+
+t.test('the main OpenAPI document leaves the control API out; /__mock/openapi.json describes it and is valid', async (t) => {
+  const app = await build(t)
+  const main = (await app.inject('/openapi.json')).json()
+  t.notOk(Object.keys(main.paths).some((p) => p.startsWith('/__mock')))
+  const res = await app.inject('/__mock/openapi.json')
+  t.equal(res.statusCode, 200)
+  const doc = res.json()
+  t.same(Object.keys(doc.paths).sort(), ['/__mock/reset', '/__mock/state'])
+  t.same(Object.keys(doc.paths['/__mock/state']).sort(), ['get', 'put'])
+  t.same(doc.paths['/__mock/reset'].post.security, [], 'open by default')
+  await t.resolves(SwaggerParser.validate(structuredClone(doc)), 'swagger-parser accepts it')
+})
+
+t.test('with an admin token the control API needs it: 401 without, 403 for a fixture token; it is never logged', async (t) => {
+  const logs = captureLogs()
+  const adminToken = 'admin-secret-token'
+  const app = await build(t, { adminToken, logLevel: 'trace', logStream: logs.stream })
+  for (const [headers, status, code] of [
+    [{}, 401, 'FBM_UNAUTHORIZED'],
+    [{ authorization: 'Basic eDp5' }, 401, 'FBM_UNAUTHORIZED'],
+    [bearer('not-the-admin-token'), 401, 'FBM_INVALID_TOKEN'],
+    [bearer(DEV_TOKEN), 403, 'FBM_FORBIDDEN'],
+    [bearer(LIMITED_TOKEN), 403, 'FBM_FORBIDDEN']
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url: '/__mock/reset', headers })
+    t.equal(res.statusCode, status, JSON.stringify(headers))
+    t.match(res.json(), { success: false, code })
+  }
+  t.equal((await app.inject({ method: 'POST', url: '/__mock/reset', headers: bearer(adminToken) })).statusCode, 200)
+  t.equal((await app.inject({ url: '/__mock/state', headers: bearer(adminToken) })).statusCode, 200)
+  t.equal((await app.inject({ url: '/repo', headers: bearer(adminToken) })).statusCode, 401, 'the admin token is not an API token')
+  const doc = (await app.inject('/__mock/openapi.json')).json()
+  t.same(doc.paths['/__mock/reset'].post.security, [{ adminBearer: [] }], 'the document is public and says so')
+  t.notOk(logs.leaks(adminToken), 'the admin token is not logged')
+})
+
+t.test('admin: false removes the control API: 404', async (t) => {
+  const app = await build(t, { admin: false })
+  for (const url of ['/__mock/state', '/__mock/openapi.json']) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 404, url)
+    t.equal(res.json().code, 'FBM_ROUTE_NOT_FOUND')
+  }
+})
+
+t.test('a reset while 200 requests are in flight: no 5xx, and afterwards the state is the fixtures', async (t) => {
+  const app = await build(t)
+  const fixtures = (await app.inject('/__mock/state')).json()
+  const requests = Array.from({ length: 200 }, (_, i) => i % 50 === 25
+    ? app.inject({ method: 'POST', url: '/__mock/reset' })
+    : call(app, { method: 'POST', url: '/repo/repo-b/apikey', payload: { name: `k${i}`, accessType: 'READ' } }))
+  const statuses = (await Promise.all(requests)).map((res) => res.statusCode)
+  t.same([...new Set(statuses)], [200], 'every request answered 200')
+  await app.inject({ method: 'POST', url: '/__mock/reset' })
+  t.same((await app.inject('/__mock/state')).json(), fixtures)
+})
