@@ -45,6 +45,9 @@ const CORS = {
   exposedHeaders: ['WWW-Authenticate']
 }
 
+/** URLs (path and query) under the control API's prefix. */
+const CONTROL_URL = new RegExp(`^${CONTROL_PREFIX}(/|\\?|$)`)
+
 /**
  * Logs one line per request at info, when the answer is sent, instead of Fastify's two (incoming, completed).
  * Successful GET /health lines are at debug: the image's HEALTHCHECK asks every 5 s. At trace, a
@@ -93,7 +96,11 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(gracefulClose)
-  await app.register(cors, CORS)
+  // The control API is for test code, not pages: no CORS there, so no page on another origin can read the
+  // state (every token) or replace it on a developer's machine.
+  await app.register(cors, {
+    delegator: (request, callback) => callback(null, CONTROL_URL.test(request.url) ? { origin: false } : CORS)
+  })
   await app.register(jsonBody)
   await app.register(errors)
   await app.register(store, { fixtures })

@@ -4,7 +4,7 @@
 // --version and a bad flag answer without loading them.
 import type { AddressInfo } from 'node:net'
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
-import { FixtureError, loadFixtureFile } from './fixtures.js'
+import { adminTokenClash, FixtureError, loadFixtureFile } from './fixtures.js'
 import { VERSION } from './version.js'
 
 /** Exit code for a bad flag, environment variable or fixture file. */
@@ -41,6 +41,8 @@ async function main (): Promise<void> {
   }
 
   const fixtures = await loadFixtureFile(config.fixtures).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
+  const clash = adminTokenClash(fixtures, config.adminToken)
+  if (clash !== undefined) fail(`${config.fixtures}: ${clash} is the admin token; give --admin-token (FLASHBACK_MOCK_ADMIN_TOKEN) another value`, EXIT_USAGE)
   const [{ buildApp }, { default: closeWithGrace }] = await Promise.all([import('./app.js'), import('close-with-grace')])
   const app = await buildApp({
     fixtures,

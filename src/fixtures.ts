@@ -70,6 +70,17 @@ export function validateFixtures (data: unknown, source: string): Fixtures {
 }
 
 /**
+ * Finds a fixture token equal to the admin token: the control API's token must not also open the API.
+ * @param fixtures checked fixtures
+ * @param adminToken the control API's token, if any
+ * @returns the JSON path of the clashing token, e.g. `$.tokens[0].token`, or undefined
+ */
+export function adminTokenClash (fixtures: Fixtures, adminToken: string | undefined): string | undefined {
+  const i = fixtures.tokens.findIndex((t) => t.token === adminToken)
+  return i === -1 ? undefined : `$.tokens[${i}].token`
+}
+
+/**
  * Reads and checks a fixture file. The file is only read, never written.
  * @param path file path, relative to the working directory or absolute
  * @returns the checked fixtures

@@ -32,6 +32,8 @@ export interface Store {
   replace (fixtures: Fixtures): void
   /** Restores the fixtures the store was created with. */
   reset (): void
+  /** How many times the state was replaced (reset included); a request can tell that it changed under it. */
+  generation (): number
   /** The repo with this id, or undefined. */
   getRepo (repoId: string): RepoInfo | undefined
   /**
@@ -76,6 +78,7 @@ export function createStore (fixtures: Fixtures): Store {
   const initial = structuredClone(fixtures)
   let tokens: readonly FixtureToken[] = []
   let repos = new Map<string, RepoEntry>()
+  let generation = 0
   const replace = (next: Fixtures): void => {
     const copy = structuredClone(next)
     const nextRepos = new Map<string, RepoEntry>()
@@ -84,6 +87,7 @@ export function createStore (fixtures: Fixtures): Store {
     }
     tokens = copy.tokens
     repos = nextRepos
+    generation++
   }
   replace(initial)
   const entry = (repoId: string): RepoEntry => {
@@ -109,6 +113,7 @@ export function createStore (fixtures: Fixtures): Store {
     }),
     replace,
     reset: () => replace(initial),
+    generation: () => generation,
     getRepo: (repoId) => repos.get(repoId)?.info,
     createKey (repoId, { name, accessType }) {
       const { keys } = entry(repoId)

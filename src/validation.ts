@@ -55,11 +55,15 @@ export function describeAjvError (error: ErrorObject): Problem {
 }
 
 /**
- * Picks the error to report first: an `anyOf` summary beats its branches' noise.
+ * Picks the error to report first: an `anyOf` summary ("must be "*" or an array") beats its branches' noise,
+ * unless a branch got past its type and failed deeper down, e.g. an empty string inside the array: that
+ * error names the exact place.
  * @param errors Ajv's error list (non-empty)
  */
 export function mainAjvError (errors: ErrorObject[]): ErrorObject {
-  return errors.find((e) => e.keyword === 'anyOf') ?? errors[0] as ErrorObject
+  const anyOf = errors.find((e) => e.keyword === 'anyOf')
+  if (anyOf === undefined) return errors[0] as ErrorObject
+  return errors.find((e) => e.instancePath.startsWith(`${anyOf.instancePath}/`)) ?? anyOf
 }
 
 /** Renders a path as a JSON path, e.g. `$.repos[1].storageType`. */

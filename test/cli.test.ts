@@ -36,16 +36,18 @@ t.test('--help prints the usage, --version the package version; both exit 0 with
 })
 
 // Every message itself is tested in-process (config.test.ts, fixtures.test.ts); these two have several lines.
-t.test('a bad setting or fixture file exits 2 with one line on stderr, no stack trace, without loading the app', async (t) => {
+t.test('a bad setting or fixture file, or an admin token that opens the API too, exits 2 with one line on stderr, no stack trace, without loading the app', async (t) => {
   const pretty = join(t.testdir({ 'pretty.json': '{\n  "tokens": [\n    oops\n  ]\n}\n' }), 'pretty.json')
-  const [flag, fixtures] = await Promise.all([
+  const [flag, fixtures, clash] = await Promise.all([
     runCli(['--port', '-1'], {}, ['--import', FORBID_APP]),
-    runCli([], { FLASHBACK_MOCK_FIXTURES: pretty }, ['--import', FORBID_APP])
+    runCli([], { FLASHBACK_MOCK_FIXTURES: pretty }, ['--import', FORBID_APP]),
+    runCli([], { FLASHBACK_MOCK_ADMIN_TOKEN: 'dev-token' }, ['--import', FORBID_APP])
   ])
   t.same([flag.code, flag.stdout], [2, ''])
   t.equal(flag.stderr, 'flashback-mock: Option \'--port\' argument is ambiguous. Did you forget to specify the option argument for \'--port\'? To specify an option argument starting with a dash use \'--port=-XYZ\'. (see --help)\n')
   t.same([fixtures.code, fixtures.stdout], [2, ''])
   t.match(fixtures.stderr, new RegExp(`^flashback-mock: ${pretty}: not valid JSON \\([^\\n]+\\)\\n$`), 'one line, though the parser quotes several')
+  t.same([clash.code, clash.stderr], [2, `flashback-mock: ${DEFAULT_FIXTURES_PATH}: $.tokens[0].token is the admin token; give --admin-token (FLASHBACK_MOCK_ADMIN_TOKEN) another value\n`], 'an admin token that is also a fixture token')
 })
 
 t.test('a taken port, or an address this machine does not have, exits 1 with one line', async (t) => {

@@ -8,7 +8,7 @@ t.test('each kind of problem is one sentence naming the path and the expectation
   const check = compileChecker(Type.Object({
     name: Type.String({ minLength: 1, maxLength: 3 }),
     kind: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
-    level: Type.Optional(Type.Union([Type.Literal('*'), Type.Array(Type.String())])),
+    level: Type.Optional(Type.Union([Type.Literal('*'), Type.Array(Type.String({ minLength: 1 }))])),
     count: Type.Optional(Type.Integer({ maximum: 9 })),
     mode: Type.Optional(Type.String({ enum: ['X', 'Y'] })),
     flag: Type.Optional(Type.Literal(true)),
@@ -24,6 +24,7 @@ t.test('each kind of problem is one sentence naming the path and the expectation
     [{ name: 'long' }, ['name'], 'must be 3 or fewer characters long'],
     [{ name: 'n', kind: 'C' }, ['kind'], 'must be "A" or "B"'],
     [{ name: 'n', level: 'all' }, ['level'], 'must be "*" or an array'],
+    [{ name: 'n', level: ['a', ''] }, ['level', '1'], 'must be 1 or more characters long'],
     [{ name: 'n', either: 1 }, ['either'], 'must be a string or null'],
     [{ name: 'n', count: 10 }, ['count'], 'must be at most 9'],
     [{ name: 'n', mode: 'Z' }, ['mode'], 'must be one of X, Y'],

@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The fixture token that authenticated this request; null on public routes. */
     principal: FixtureToken | null
+    /** The store's state generation when the request was authorized; -1 on public routes. */
+    authGeneration: number
   }
 }
 
@@ -30,6 +32,8 @@ const digest = (value: string): Buffer => crypto.createHash('sha256').update(val
  *   every repo outside its list, existing or not, so it cannot probe which repos exist;
  * - 404 FBM_REPO_NOT_FOUND when the token may use every repo and the repoId does not exist.
  *
+ * Checked again before the handler when the state was replaced since (see the preHandler hook).
+ *
  * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every fixture token, so the
  * time taken does not depend on how much of a token matched or which token it was.
  */
@@ -46,6 +50,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     return known
   }
   app.decorateRequest('principal', null)
+  app.decorateRequest('authGeneration', -1)
 
   const authenticate = (request: FastifyRequest): FixtureToken => {
     const header = request.headers.authorization
@@ -62,9 +67,9 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     return match
   }
 
-  app.addHook('onRequest', async (request) => {
-    const security = request.routeOptions.schema?.security
-    if (request.is404 || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
+  /** Authenticates the request and checks its repo against the store's state now. */
+  const authorize = (request: FastifyRequest): void => {
+    request.authGeneration = app.store.generation()
     request.principal = authenticate(request)
     const repoId = (request.params as { repoId?: string }).repoId ?? (request.query as { repoId?: unknown }).repoId
     if (typeof repoId !== 'string') return
@@ -73,6 +78,17 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     } else if (app.store.getRepo(repoId) === undefined) {
       throw new RepoNotFoundError(repoId)
     }
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const security = request.routeOptions.schema?.security
+    if (request.is404 || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
+    authorize(request)
+  })
+  // A request whose body was still arriving when the state was replaced (PUT /__mock/state, a reset) is
+  // checked again against the new state before it runs, so a token or repo that is gone cannot write into it.
+  app.addHook('preHandler', async (request) => {
+    if (request.principal !== null && request.authGeneration !== app.store.generation()) authorize(request)
   })
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../schemas/apikey.js'
 import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
 import { CONTROL_TAG } from '../schemas/control.js'
+import { FixturesSchema } from '../schemas/fixtures.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
@@ -61,6 +62,12 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
     },
     // The control API has a document of its own: clients generated from this one match the Flashback API.
     hiddenTag: CONTROL_TAG,
+    // The control routes' schema of fixture documents is theirs alone; hidden routes still bring their $refs.
+    transformObject: (document) => {
+      const { openapiObject } = document as { openapiObject: { components: { schemas: Record<string, unknown> } } }
+      delete openapiObject.components.schemas[FixturesSchema.$id as string]
+      return openapiObject as never
+    },
     // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).
     refResolver: { buildLocalReference: (json) => String(json.$id) }
   })

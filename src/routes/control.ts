@@ -6,7 +6,7 @@ import { ActionResponseSchema } from '../schemas/apikey.js'
 import { FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
 import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
 import { CONTROL_PREFIX, CONTROL_TAG } from '../schemas/control.js'
-import { validateFixtures, type FixtureError } from '../fixtures.js'
+import { adminTokenClash, validateFixtures, type FixtureError } from '../fixtures.js'
 import { AdminForbiddenError, InvalidStateError, InvalidTokenError, UnauthorizedError } from '../errors.js'
 import { VERSION } from '../version.js'
 
@@ -15,6 +15,9 @@ export interface ControlOptions {
   /** The bearer token the control API requires; undefined leaves it open, like the rest of a local mock. */
   adminToken?: string
 }
+
+/** Largest PUT /__mock/state body, in bytes. */
+const STATE_BODY_LIMIT = 16 * 1024 * 1024
 
 const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
 
@@ -110,11 +113,13 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   app.put('/state', {
     // Checked by validateFixtures below, like a fixture file, so the message gives the JSON path.
     validatorCompiler: () => () => true,
+    // Whatever GET /__mock/state returns must fit back in, though the API's own bodies stop at 1 MiB.
+    bodyLimit: STATE_BODY_LIMIT,
     schema: {
       ...common,
       operationId: 'setState',
       summary: 'Replace the state with a fixture document',
-      description: 'Checked exactly like a fixture file (schema and cross-references). A bad document is a 400 naming the JSON path, and the old state stays.',
+      description: `Checked exactly like a fixture file (schema and cross-references). A bad document is a 400 naming the JSON path, and the old state stays. No fixture token may equal the admin token. Bodies up to ${STATE_BODY_LIMIT / 1024 / 1024} MiB.`,
       body: ref(FixturesSchema),
       response: {
         200: jsonResponse(ActionResponseSchema, 'State replaced', { success: true, message: 'State replaced' }),
@@ -122,12 +127,15 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       }
     }
   }, async (request) => {
+    if (request.body === undefined) throw new InvalidStateError('Request body is required: send a fixture document with Content-Type: application/json')
     let fixtures: Fixtures
     try {
       fixtures = validateFixtures(request.body, 'body')
     } catch (err) {
       throw new InvalidStateError((err as FixtureError).message)
     }
+    const clash = adminTokenClash(fixtures, adminToken)
+    if (clash !== undefined) throw new InvalidStateError(`body: ${clash} is the admin token; an API token must be another`)
     app.store.replace(fixtures)
     return { success: true as const, message: 'State replaced' }
   })

@@ -3,8 +3,10 @@ import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build, bearer, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
+import { once } from 'node:events'
+import { build, bearer, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN, testFixtures, within } from '../helper.js'
 import { loadFixtureFile } from '../../src/fixtures.js'
+import { rawConnect } from '../raw-socket.js'
 
 const create = { method: 'POST' as const, url: '/repo/repo-b/apikey', payload: { name: 'made in a test', accessType: 'WRITE' } }
 
@@ -62,7 +64,9 @@ t.test('a bad state document is a 400 naming the JSON path, and the old state st
     t.same(res.json(), { success: false, message, code: 'FBM_VALIDATION' })
   }
   const empty = await app.inject({ method: 'PUT', url: '/__mock/state', headers: { 'content-type': 'application/json' } })
-  t.same(empty.json(), { success: false, message: 'body: $ must be an object', code: 'FBM_VALIDATION' })
+  t.same(empty.json(), { success: false, message: 'Request body is required: send a fixture document with Content-Type: application/json', code: 'FBM_VALIDATION' })
+  const emptyItem = await app.inject({ method: 'PUT', url: '/__mock/state', payload: { tokens: [{ token: 'a', repos: [''] }], repos: [] } })
+  t.equal(emptyItem.json().message, 'body: $.tokens[0].repos[0] must be 1 or more characters long', 'the exact item, not "must be "*" or an array"')
   t.same((await app.inject('/__mock/state')).json(), before)
 })
 
@@ -70,6 +74,8 @@ t.test('the main OpenAPI document leaves the control API out; /__mock/openapi.js
   const app = await build(t)
   const main = (await app.inject('/openapi.json')).json()
   t.notOk(Object.keys(main.paths).some((p) => p.startsWith('/__mock')))
+  const without = await build(t, { admin: false })
+  t.same(main, (await without.inject('/openapi.json')).json(), 'the same document as without the control API, components included')
   const res = await app.inject('/__mock/openapi.json')
   t.equal(res.statusCode, 200)
   const doc = res.json()
@@ -99,7 +105,46 @@ t.test('with an admin token the control API needs it: 401 without, 403 for a fix
   t.equal((await app.inject({ url: '/repo', headers: bearer(adminToken) })).statusCode, 401, 'the admin token is not an API token')
   const doc = (await app.inject('/__mock/openapi.json')).json()
   t.same(doc.paths['/__mock/reset'].post.security, [{ adminBearer: [] }], 'the document is public and says so')
+  const clash = await app.inject({ method: 'PUT', url: '/__mock/state', headers: bearer(adminToken), payload: { tokens: [{ token: 'x', repos: '*' }, { token: adminToken, repos: '*' }], repos: [] } })
+  t.same([clash.statusCode, clash.json()], [400, { success: false, message: 'body: $.tokens[1].token is the admin token; an API token must be another', code: 'FBM_VALIDATION' }])
+  t.equal((await app.inject({ url: '/repo', headers: bearer(DEV_TOKEN) })).statusCode, 200, 'the state was kept')
   t.notOk(logs.leaks(adminToken), 'the admin token is not logged')
+})
+
+t.test('a request whose body arrives after the state was replaced is checked against the new state', async (t) => {
+  const app = await build(t)
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const body = JSON.stringify({ name: 'straddler', accessType: 'READ' })
+  const received = once(app.server, 'request')
+  const held = await rawConnect(url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 3)}`)
+  await within(received, 20_000, 'the server to receive the held request')
+  const { repos } = testFixtures()
+  t.equal((await app.inject({ method: 'PUT', url: '/__mock/state', payload: { tokens: [{ token: 'other-token', repos: '*' }], repos } })).statusCode, 200)
+  held.socket.write(body.slice(3))
+  t.match(await held.waitFor(/\r\n\r\n\{.*\}$/), /^HTTP\/1\.1 401 [^]*"code":"FBM_INVALID_TOKEN"/, 'the token is gone: 401, not a key written into the new state')
+  held.socket.destroy()
+  t.same((await app.inject('/__mock/state')).json().repos[0].apiKeys.map((k: { name: string }) => k.name), ['existing'])
+})
+
+t.test('no CORS on the control API: a page on another origin can neither read nor replace the state', async (t) => {
+  const app = await build(t)
+  const origin = 'https://evil.example'
+  const read = await app.inject({ url: '/__mock/state', headers: { origin } })
+  t.equal(read.headers['access-control-allow-origin'], undefined)
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/__mock/state', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } })
+  t.equal(preflight.headers['access-control-allow-origin'], undefined)
+  t.equal((await call(app, { method: 'GET', url: '/repo', headers: { origin } })).headers['access-control-allow-origin'], origin, 'the API still allows it')
+})
+
+t.test('whatever GET /__mock/state returns fits back into PUT, past the API\'s 1 MiB body limit', async (t) => {
+  const app = await build(t)
+  const { tokens, repos } = testFixtures()
+  const { apiKeys: _, ...repoA } = repos[0]!
+  const many = Array.from({ length: 6000 }, (_, i) => ({ id: `k${i}`, name: 'n'.repeat(200), accessType: 'READ' as const, key: `key-${i}`, createdAt: '2026-01-02T00:00:00.000Z' }))
+  const big = { tokens, repos: [{ ...repoA, apiKeys: [] }, { ...repos[1]!, apiKeys: many }] }
+  t.ok(JSON.stringify(big).length > 1024 * 1024)
+  t.equal((await app.inject({ method: 'PUT', url: '/__mock/state', payload: big })).statusCode, 200)
+  t.same((await app.inject('/__mock/state')).json(), big)
 })
 
 t.test('admin: false removes the control API: 404', async (t) => {
