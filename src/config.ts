@@ -51,11 +51,11 @@ export const HELP = [
   '',
   'A mock server for the Flashback platform REST API.',
   '',
-  'Options (each flag has an environment variable twin; flags win):',
-  ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(20)} ${s.env.padEnd(24)} ${s.help}`),
-  `  ${'--no-admin'.padEnd(20)} ${''.padEnd(24)} no control API: /__mock answers 404`,
-  `  ${'-h, --help'.padEnd(20)} ${''.padEnd(24)} print this help`,
-  `  ${'-v, --version'.padEnd(20)} ${''.padEnd(24)} print the version`,
+  'Options (a flag beats its environment variable):',
+  ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(22)} ${s.env.padEnd(27)} ${s.help}`),
+  `  ${'--no-admin'.padEnd(22)} ${''.padEnd(27)} no control API: /__mock answers 404`,
+  `  ${'-h, --help'.padEnd(22)} ${''.padEnd(27)} print this help`,
+  `  ${'-v, --version'.padEnd(22)} ${''.padEnd(27)} print the version`,
   '',
   `Default fixtures: ${DEFAULT_FIXTURES_PATH}`
 ].join('\n')
@@ -107,8 +107,9 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
   const candidate = {
     ...rest,
     port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port,
-    // An empty admin token, like any empty setting, is unset: the control API is open.
-    ...(adminToken === '' ? {} : { adminToken }),
+    // An empty FLASHBACK_MOCK_ADMIN_TOKEN, like any empty variable, is unset: the control API is open. An
+    // empty --admin-token is checked like a token and refused, so `--admin-token "$UNSET"` cannot open it.
+    ...(adminToken === '' && sources.adminToken !== SETTINGS.adminToken.flag ? {} : { adminToken }),
     admin: values['no-admin'] !== true
   }
   const result = checkConfig(candidate)

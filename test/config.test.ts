@@ -53,5 +53,6 @@ t.test('the admin token comes from --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN; 
   t.match(config(['--admin-token', 'from-flag'], { FLASHBACK_MOCK_ADMIN_TOKEN: 'from-env' }), { adminToken: 'from-flag' })
   t.notOk('adminToken' in (config([], { FLASHBACK_MOCK_ADMIN_TOKEN: '' }) as object), 'empty means unset: open')
   t.match(config(['--no-admin'], {}), { admin: false })
+  t.throws(() => resolveConfig(['--admin-token='], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'an empty flag is refused, not taken as "open"')
   t.throws(() => resolveConfig(['--admin-token', 'has space secret'], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'a bad token is named, never echoed')
 })
