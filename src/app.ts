@@ -11,6 +11,7 @@ import gracefulClose from './plugins/graceful-close.js'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import { MAX_PARAM_LENGTH } from './schemas/common.js'
 import store from './plugins/store.js'
+import journal from './plugins/journal.js'
 import auth from './plugins/auth.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
@@ -32,6 +33,8 @@ export interface AppOptions {
   admin?: boolean
   /** The bearer token the control API requires; default none, so it is open. */
   adminToken?: string
+  /** How many requests the request journal keeps; default 1000, 0 turns it off. */
+  journalSize?: number
 }
 
 /** Headers a browser may send cross-origin, and the ones it may read back. */
@@ -68,13 +71,14 @@ class OneLinePerRequest extends LogController {
 
 /**
  * Builds the mock server with all plugins and routes registered, in order: graceful close, CORS (so
- * preflight is answered before auth), JSON body parsing, the error shape, the store, auth, OpenAPI, routes,
+ * preflight is answered before auth), JSON body parsing, the error shape, the store, the request journal,
+ * auth, OpenAPI, routes,
  * and the control API under /__mock unless `admin` is false.
  * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
  * @param options fixtures and logging
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
  */
-export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: logLevel,
@@ -104,6 +108,7 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   await app.register(jsonBody)
   await app.register(errors)
   await app.register(store, { fixtures })
+  await app.register(journal, { size: journalSize })
   await app.register(auth)
   await app.register(openapi, { version: VERSION })
 

@@ -49,6 +49,7 @@ async function main (): Promise<void> {
     logLevel: config.logLevel,
     admin: config.admin,
     adminToken: config.adminToken,
+    journalSize: config.journalSize,
     // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
     logStream: process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined
   })

@@ -20,10 +20,11 @@ export const ConfigSchema = Type.Object({
   fixtures: Type.String({ minLength: 1, description: 'Path of the fixture file.' }),
   logLevel: StringEnum(LOG_LEVELS, { description: 'pino log level.' }),
   adminToken: Type.Optional(Type.String({ pattern: BEARER_TOKEN_PATTERN, maxLength: 4096, description: 'Bearer token the control API requires; unset, it is open.' })),
-  admin: Type.Boolean({ description: 'Whether the control API (/__mock) exists; false with --no-admin.' })
+  admin: Type.Boolean({ description: 'Whether the control API (/__mock) exists; false with --no-admin.' }),
+  journalSize: Type.Integer({ minimum: 0, maximum: 100000, description: 'How many requests the request journal keeps; 0 turns it off.' })
 })
 
-/** `{ port, host, fixtures, logLevel, adminToken?, admin }`; `fixtures` is an absolute path. */
+/** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize }`; `fixtures` is an absolute path. */
 export type Config = Static<typeof ConfigSchema>
 
 /** What the command line asks for: run the server, or print help or the version. */
@@ -40,6 +41,7 @@ export const SETTINGS = {
   host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on, 0.0.0.0 for all (default 127.0.0.1)' },
   fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys, bearer tokens (default below)' },
   logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` },
+  journalSize: { flag: '--journal-size', env: 'FLASHBACK_MOCK_JOURNAL_SIZE', default: '1000', help: 'requests the journal (/__mock/requests) keeps, 0 for none (default 1000)' },
   adminToken: { flag: '--admin-token', env: 'FLASHBACK_MOCK_ADMIN_TOKEN', default: '', help: 'bearer token the control API (/__mock) requires (default: none, open)' }
 } as const
 
@@ -82,6 +84,7 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
         fixtures: { type: 'string' },
         'log-level': { type: 'string' },
         'admin-token': { type: 'string' },
+        'journal-size': { type: 'string' },
         'no-admin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
@@ -107,6 +110,7 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
   const candidate = {
     ...rest,
     port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port,
+    journalSize: /^\d+$/.test(raw.journalSize) ? Number(raw.journalSize) : raw.journalSize,
     // An empty FLASHBACK_MOCK_ADMIN_TOKEN, like any empty variable, is unset: the control API is open. An
     // empty --admin-token is checked like a token and refused, so `--admin-token "$UNSET"` cannot open it.
     ...(adminToken === '' && sources.adminToken !== SETTINGS.adminToken.flag ? {} : { adminToken }),

@@ -5,18 +5,18 @@ import { ConfigError, HELP, resolveConfig } from '../src/config.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 
 t.test('defaults', async (t) => {
-  t.same(resolveConfig([], {}), { command: 'run', config: { port: 3000, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'info', admin: true } })
+  t.same(resolveConfig([], {}), { command: 'run', config: { port: 3000, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'info', admin: true, journalSize: 1000 } })
 })
 
 t.test('environment variables override defaults; empty ones count as unset', async (t) => {
   const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'my.json', LOG_LEVEL: '' }
-  t.same(resolveConfig([], env), { command: 'run', config: { port: 8080, host: '0.0.0.0', fixtures: resolve('my.json'), logLevel: 'info', admin: true } })
+  t.same(resolveConfig([], env), { command: 'run', config: { port: 8080, host: '0.0.0.0', fixtures: resolve('my.json'), logLevel: 'info', admin: true, journalSize: 1000 } })
 })
 
 t.test('flags override environment variables', async (t) => {
   const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'env.json', LOG_LEVEL: 'debug' }
   const argv = ['--port', '0', '--host=::1', '--fixtures', '/abs/flag.json', '--log-level', 'warn']
-  t.same(resolveConfig(argv, env), { command: 'run', config: { port: 0, host: '::1', fixtures: '/abs/flag.json', logLevel: 'warn', admin: true } })
+  t.same(resolveConfig(argv, env), { command: 'run', config: { port: 0, host: '::1', fixtures: '/abs/flag.json', logLevel: 'warn', admin: true, journalSize: 1000 } })
 })
 
 t.test('--help and --version win over everything else', async (t) => {
@@ -24,7 +24,7 @@ t.test('--help and --version win over everything else', async (t) => {
   t.same(resolveConfig(['--version'], { PORT: 'x' }), { command: 'version' })
   t.same(resolveConfig(['-h'], {}), { command: 'help' })
   t.same(resolveConfig(['-v'], {}), { command: 'version' })
-  for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL', '--admin-token', 'FLASHBACK_MOCK_ADMIN_TOKEN', '--no-admin']) {
+  for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL', '--admin-token', 'FLASHBACK_MOCK_ADMIN_TOKEN', '--no-admin', '--journal-size', 'FLASHBACK_MOCK_JOURNAL_SIZE']) {
     t.match(HELP, name)
   }
 })
@@ -53,6 +53,9 @@ t.test('the admin token comes from --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN; 
   t.match(config(['--admin-token', 'from-flag'], { FLASHBACK_MOCK_ADMIN_TOKEN: 'from-env' }), { adminToken: 'from-flag' })
   t.notOk('adminToken' in (config([], { FLASHBACK_MOCK_ADMIN_TOKEN: '' }) as object), 'empty means unset: open')
   t.match(config(['--no-admin'], {}), { admin: false })
+  t.match(config(['--journal-size', '0'], { FLASHBACK_MOCK_JOURNAL_SIZE: '50' }), { journalSize: 0 })
+  t.match(config([], { FLASHBACK_MOCK_JOURNAL_SIZE: '50' }), { journalSize: 50 })
+  t.throws(() => resolveConfig(['--journal-size', 'lots'], {}), new ConfigError('Invalid --journal-size "lots": must be an integer'))
   t.throws(() => resolveConfig(['--admin-token='], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'an empty flag is refused, not taken as "open"')
   t.throws(() => resolveConfig(['--admin-token', 'has space secret'], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'a bad token is named, never echoed')
 })

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ActionResponseSchema } from '../schemas/apikey.js'
 import { FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
 import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
-import { CONTROL_PREFIX, CONTROL_TAG } from '../schemas/control.js'
+import { CONTROL_PREFIX, CONTROL_TAG, JournalEntrySchema, JournalQuerySchema, JournalResponseSchema } from '../schemas/control.js'
 import { adminTokenClash, validateFixtures, type FixtureError } from '../fixtures.js'
 import { AdminForbiddenError, InvalidStateError, InvalidTokenError, UnauthorizedError } from '../errors.js'
 import { VERSION } from '../version.js'
@@ -49,7 +49,7 @@ const EXAMPLE_STATE: Fixtures = {
  */
 const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { adminToken }) => {
   const security = adminToken === undefined ? [] : [{ adminBearer: [] }]
-  app.addSchema(FixturesSchema)
+  for (const schema of [FixturesSchema, JournalEntrySchema, JournalResponseSchema]) app.addSchema(schema)
   await app.register(swagger, {
     decorator: 'controlSwagger',
     openapi: {
@@ -86,7 +86,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'reset',
       summary: 'Restore the fixture state',
-      description: 'Restores the state the mock started with (the fixture file), in one step no concurrent request can observe half-done.',
+      description: 'Restores the state the mock started with (the fixture file) and clears the request journal, in one step no concurrent request can observe half-done.',
       response: {
         200: jsonResponse(ActionResponseSchema, 'State restored', { success: true, message: 'State reset to the fixtures' }),
         ...errorResponses(401, 403)
@@ -94,6 +94,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
     }
   }, async () => {
     app.store.reset()
+    app.journal.clear()
     return { success: true as const, message: 'State reset to the fixtures' }
   })
 
@@ -138,6 +139,58 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
     if (clash !== undefined) throw new InvalidStateError(`body: ${clash} is the admin token; an API token must be another`)
     app.store.replace(fixtures)
     return { success: true as const, message: 'State replaced' }
+  })
+
+  app.get('/requests', {
+    // Entries are built by the journal plugin in the schema's shape; see GET /state.
+    serializerCompiler: () => (data) => JSON.stringify(data),
+    schema: {
+      ...common,
+      operationId: 'getRequests',
+      summary: 'The request journal',
+      description: 'The most recent requests to the emulated API (not /__mock, /health or /openapi.*), oldest first, filtered by method, path (exact, or a route pattern such as /repo/{repoId}/apikey) and status, then the last `limit`. Bounded by --journal-size (default 1000; 0 turns it off). Authorization headers are a scheme and a fingerprint; every "secret" field is redacted.',
+      querystring: JournalQuerySchema,
+      response: {
+        200: jsonResponse(JournalResponseSchema, 'Matching requests', {
+          success: true,
+          total: 1,
+          requests: [{
+            id: 1,
+            timestamp: '2026-03-01T12:00:00.000Z',
+            method: 'POST',
+            url: '/repo/repo-photos/apikey',
+            path: '/repo/repo-photos/apikey',
+            route: '/repo/{repoId}/apikey',
+            params: { repoId: 'repo-photos' },
+            query: {},
+            headers: { authorization: 'Bearer sha256:4f1c2a9e', 'content-type': 'application/json' },
+            body: { name: 'ci-uploader', accessType: 'WRITE' },
+            status: 200,
+            response: { success: true, id: 'V1StGXR8_Z5jdHi6B-myT', key: 'Xk3vT0b9Qm2Lw8Rr5Yp1Zs7Nc4Hd6Jf0', secret: '[redacted]' },
+            durationMs: 1.2
+          }]
+        }),
+        ...errorResponses(400, 401, 403)
+      }
+    }
+  }, async (request) => {
+    const { method, path, status, limit } = request.query
+    return {
+      success: true as const,
+      ...app.journal.list({ method, path, status: status === undefined ? undefined : Number(status), limit: limit === undefined ? undefined : Number(limit) })
+    }
+  })
+
+  app.delete('/requests', {
+    schema: {
+      ...common,
+      operationId: 'clearRequests',
+      summary: 'Clear the request journal',
+      response: { 200: jsonResponse(ActionResponseSchema, 'Journal cleared', { success: true, message: 'Request journal cleared' }), ...errorResponses(401, 403) }
+    }
+  }, async () => {
+    app.journal.clear()
+    return { success: true as const, message: 'Request journal cleared' }
   })
 
   app.get('/openapi.json', { schema: { hide: true, security: [] } }, async () => app.controlSwagger())

@@ -1,0 +1,40 @@
+// The request journal's ring buffer: bounded, oldest first, filtered.
+import t from 'tap'
+import { createJournal } from '../src/journal.js'
+
+const entry = (method: string, path: string, status: number, route: string | null = null): Parameters<ReturnType<typeof createJournal>['record']>[0] =>
+  ({ timestamp: '2026-01-01T00:00:00.000Z', method, url: path, path, route, params: {}, query: {}, headers: {}, status, durationMs: 1 })
+
+t.test('keeps the last N entries, oldest first, with ids that keep counting', async (t) => {
+  const journal = createJournal(100)
+  for (let i = 0; i < 2000; i++) journal.record(entry('GET', `/r/${i}`, 200))
+  const { total, requests } = journal.list({})
+  t.equal(total, 100)
+  t.same(requests.map((r) => r.id), Array.from({ length: 100 }, (_, i) => 1901 + i))
+  t.equal(requests[99]?.path, '/r/1999')
+  journal.clear()
+  t.same(journal.list({}), { total: 0, requests: [] })
+  journal.record(entry('GET', '/after', 200))
+  t.same(journal.list({}).requests.map((r) => r.id), [2001], 'ids keep counting after a clear')
+})
+
+t.test('filters combine with AND; path matches the exact path or the route pattern; limit keeps the last matches', async (t) => {
+  const journal = createJournal(10)
+  journal.record(entry('POST', '/repo/a/apikey', 200, '/repo/{repoId}/apikey'))
+  journal.record(entry('GET', '/repo/a/apikey', 200, '/repo/{repoId}/apikey'))
+  journal.record(entry('POST', '/repo/b/apikey', 404, '/repo/{repoId}/apikey'))
+  journal.record(entry('GET', '/repo', 200, '/repo'))
+  const ids = (q: Parameters<typeof journal.list>[0]): number[] => journal.list(q).requests.map((r) => r.id)
+  t.same(ids({ method: 'post' }), [1, 3])
+  t.same(ids({ path: '/repo/{repoId}/apikey' }), [1, 2, 3])
+  t.same(ids({ path: '/repo/a/apikey' }), [1, 2])
+  t.same(ids({ status: 404 }), [3])
+  t.same(ids({ method: 'POST', status: 200 }), [1])
+  t.same(journal.list({ path: '/repo/{repoId}/apikey', limit: 2 }), { total: 3, requests: journal.list({}).requests.slice(1, 3) })
+})
+
+t.test('size 0 keeps nothing', async (t) => {
+  const journal = createJournal(0)
+  journal.record(entry('GET', '/', 200))
+  t.same(journal.list({}), { total: 0, requests: [] })
+})
