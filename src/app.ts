@@ -19,7 +19,7 @@ import openapiRoutes from './routes/openapi.js'
 import apikeyRoutes from './routes/apikey.js'
 import repoRoutes from './routes/repo.js'
 import controlRoutes from './routes/control.js'
-import { CONTROL_PREFIX } from './schemas/control.js'
+import { CONTROL_PREFIX, CONTROL_URL } from './schemas/control.js'
 
 /** What `buildApp` needs. */
 export interface AppOptions {
@@ -47,9 +47,6 @@ const CORS = {
   allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer'],
   exposedHeaders: ['WWW-Authenticate']
 }
-
-/** URLs (path and query) under the control API's prefix. */
-const CONTROL_URL = new RegExp(`^${CONTROL_PREFIX}(/|\\?|$)`)
 
 /**
  * Logs one line per request at info, when the answer is sent, instead of Fastify's two (incoming, completed).

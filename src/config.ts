@@ -64,6 +64,9 @@ export const HELP = [
 
 const checkConfig = compileChecker(ConfigSchema)
 
+/** A string of digits as a number, for the schema to check; anything else as it is, for the schema to refuse. */
+const integer = (value: string): number | string => /^\d+$/.test(value) ? Number(value) : value
+
 /**
  * Resolves the settings from the command line and the environment.
  * @param argv arguments after the script, e.g. `process.argv.slice(2)`
@@ -109,8 +112,8 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
   const { adminToken, ...rest } = raw
   const candidate = {
     ...rest,
-    port: /^\d+$/.test(raw.port) ? Number(raw.port) : raw.port,
-    journalSize: /^\d+$/.test(raw.journalSize) ? Number(raw.journalSize) : raw.journalSize,
+    port: integer(raw.port),
+    journalSize: integer(raw.journalSize),
     // An empty FLASHBACK_MOCK_ADMIN_TOKEN, like any empty variable, is unset: the control API is open. An
     // empty --admin-token is checked like a token and refused, so `--admin-token "$UNSET"` cannot open it.
     ...(adminToken === '' && sources.adminToken !== SETTINGS.adminToken.flag ? {} : { adminToken }),

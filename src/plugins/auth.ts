@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { FixtureToken } from '../schemas/fixtures.js'
 import { BEARER_TOKEN_PATTERN } from '../schemas/fixtures.js'
+import { parseAuthorization, tokenDigest } from '../bearer.js'
 import { ForbiddenError, InvalidTokenError, RepoNotFoundError, UnauthorizedError } from '../errors.js'
 
 declare module 'fastify' {
@@ -16,7 +17,6 @@ declare module 'fastify' {
 }
 
 const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
-const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
 
 /**
  * Plugin `auth`. A route needs `Authorization: Bearer <token>` with a fixture token (the store's current
@@ -44,7 +44,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     const tokens = app.store.tokens()
     let known = digests.get(tokens)
     if (known === undefined) {
-      known = tokens.map((token) => ({ token, digest: digest(token.token) }))
+      known = tokens.map((token) => ({ token, digest: tokenDigest(token.token) }))
       digests.set(tokens, known)
     }
     return known
@@ -55,10 +55,10 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   const authenticate = (request: FastifyRequest): FixtureToken => {
     const header = request.headers.authorization
     if (header === undefined) throw new UnauthorizedError('Missing bearer token: send "Authorization: Bearer <token>"')
-    const [, scheme = '', credentials = ''] = /^\s*(\S*)\s*(.*?)\s*$/.exec(header) as string[]
+    const { scheme, credentials } = parseAuthorization(header)
     if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"')
     if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
-    const sent = digest(credentials)
+    const sent = tokenDigest(credentials)
     let match: FixtureToken | undefined
     for (const candidate of knownTokens()) {
       if (crypto.timingSafeEqual(candidate.digest, sent)) match = candidate.token

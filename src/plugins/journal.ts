@@ -1,9 +1,9 @@
 // Records each request to the emulated API in the app's request journal, with its secrets redacted.
 import fp from 'fastify-plugin'
-import crypto from 'node:crypto'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
-import { CONTROL_PREFIX } from '../schemas/control.js'
+import { parseAuthorization, tokenDigest } from '../bearer.js'
+import { CONTROL_URL } from '../schemas/control.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,16 +22,16 @@ export interface JournalPluginOptions {
   size: number
 }
 
-/** Requests that are not to the emulated API: the mock's own routes. */
-const NOT_JOURNALED = new RegExp(`^(${CONTROL_PREFIX}(/|\\?|$)|/health(\\?|$)|/openapi\\.(json|yaml)(\\?|$))`)
+/** The mock's own routes outside the control API, which are not the emulated API either. */
+const OWN_ROUTES = /^\/(health|openapi\.(json|yaml))(\?|$)/
 
-/** A copy of parsed JSON with every `secret` field, at any depth, replaced by "[redacted]". */
-const redact = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
+/** Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]". */
+const parseRedacted = (json: string): unknown => JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
 
 /** `Bearer sha256:1a2b3c4d`: the scheme and a fingerprint that tells tokens apart without showing one. */
 function fingerprint (authorization: string): string {
-  const [, scheme = '', credentials = ''] = /^\s*(\S*)\s*(.*?)\s*$/.exec(authorization) as string[]
-  return `${scheme} sha256:${crypto.createHash('sha256').update(credentials).digest('hex').slice(0, 8)}`
+  const { scheme, credentials } = parseAuthorization(authorization)
+  return `${scheme} sha256:${tokenDigest(credentials).toString('hex').slice(0, 8)}`
 }
 
 /** The route pattern in OpenAPI's spelling, `/repo/{repoId}/apikey`; null when no route matched. */
@@ -47,6 +47,8 @@ const routeOf = (request: FastifyRequest): string | null =>
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
   app.decorate('journal', createJournal(size))
   app.decorateRequest('journalResponse', undefined)
+  // A journal of size 0 keeps nothing: no hook then, so requests pay nothing for it.
+  if (size === 0) return
   app.addHook('onSend', async (request, reply, payload) => {
     const json = String(reply.getHeader('content-type')).startsWith('application/json')
     if (reply.statusCode < 300 && json && typeof payload === 'string') request.journalResponse = payload
@@ -54,7 +56,7 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
   })
   app.addHook('onResponse', async (request, reply) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
-    if (size === 0 || request.method === 'OPTIONS' || NOT_JOURNALED.test(request.url)) return
+    if (request.method === 'OPTIONS' || CONTROL_URL.test(request.url) || OWN_ROUTES.test(request.url)) return
     const { authorization, ...headers } = request.headers
     app.journal.record({
       timestamp: new Date(Date.now() - reply.elapsedTime).toISOString(),
@@ -65,9 +67,9 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
       params: request.is404 ? {} : request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       headers: authorization === undefined ? headers : { ...headers, authorization: fingerprint(authorization) },
-      ...(request.body === undefined ? {} : { body: redact(request.body) }),
+      ...(request.body === undefined ? {} : { body: parseRedacted(JSON.stringify(request.body)) }),
       status: reply.statusCode,
-      ...(request.journalResponse === undefined ? {} : { response: redact(JSON.parse(request.journalResponse)) }),
+      ...(request.journalResponse === undefined ? {} : { response: parseRedacted(request.journalResponse) }),
       durationMs: reply.elapsedTime
     })
   })

@@ -3,12 +3,13 @@ import crypto from 'node:crypto'
 import swagger from '@fastify/swagger'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ActionResponseSchema } from '../schemas/apikey.js'
-import { FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
+import { EXAMPLE_REPO, FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
 import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
 import { CONTROL_PREFIX, CONTROL_TAG, JournalEntrySchema, JournalQuerySchema, JournalResponseSchema } from '../schemas/control.js'
 import { adminTokenClash, validateFixtures, type FixtureError } from '../fixtures.js'
 import { AdminForbiddenError, InvalidStateError, InvalidTokenError, UnauthorizedError } from '../errors.js'
 import { VERSION } from '../version.js'
+import { parseAuthorization, tokenDigest } from '../bearer.js'
 
 /** Options of the control routes. */
 export interface ControlOptions {
@@ -19,17 +20,16 @@ export interface ControlOptions {
 /** Largest PUT /__mock/state body, in bytes. */
 const STATE_BODY_LIMIT = 16 * 1024 * 1024
 
-const digest = (value: string): Buffer => crypto.createHash('sha256').update(value).digest()
+/**
+ * Serializes with JSON.stringify instead of a compiled serializer: for answers the store or the journal already
+ * builds in their schema's exact shape, so no app pays for compiling one for these large schemas.
+ */
+const plainJson = () => (data: unknown): string => JSON.stringify(data)
 
 const EXAMPLE_STATE: Fixtures = {
   tokens: [{ token: 'dev-token', repos: '*' }],
   repos: [{
-    id: 'repo-photos',
-    name: 'Photos',
-    storageType: 'S3',
-    mode: 'NORMAL',
-    workspaceId: 'ws-demo',
-    createdAt: '2026-01-15T09:30:00.000Z',
+    ...EXAMPLE_REPO,
     apiKeys: [{ id: 'key-photos-reader', name: 'gallery reader', accessType: 'READ', key: 'fbk_photos_reader_0001', createdAt: '2026-01-16T10:00:00.000Z' }]
   }]
 }
@@ -69,12 +69,12 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   })
 
   if (adminToken !== undefined) {
-    const admin = digest(adminToken)
+    const admin = tokenDigest(adminToken)
     app.addHook('onRequest', async (request) => {
       if (!request.routeOptions.schema?.security?.some((scheme) => 'adminBearer' in scheme)) return
-      const [, scheme = '', credentials = ''] = /^\s*(\S*)\s*(.*?)\s*$/.exec(request.headers.authorization ?? '') as string[]
+      const { scheme, credentials } = parseAuthorization(request.headers.authorization)
       if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The control API needs "Authorization: Bearer <admin token>"')
-      if (crypto.timingSafeEqual(digest(credentials), admin)) return
+      if (crypto.timingSafeEqual(tokenDigest(credentials), admin)) return
       if (app.store.tokens().some((t) => t.token === credentials)) throw new AdminForbiddenError()
       throw new InvalidTokenError('Unknown bearer token: the control API needs the admin token')
     })
@@ -99,9 +99,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   })
 
   app.get('/state', {
-    // The store's snapshot already has the schema's exact shape; JSON.stringify spares every app the cost
-    // of compiling a serializer for the whole fixture schema, which only this route would use.
-    serializerCompiler: () => (data) => JSON.stringify(data),
+    serializerCompiler: plainJson,
     schema: {
       ...common,
       operationId: 'getState',
@@ -142,8 +140,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   })
 
   app.get('/requests', {
-    // Entries are built by the journal plugin in the schema's shape; see GET /state.
-    serializerCompiler: () => (data) => JSON.stringify(data),
+    serializerCompiler: plainJson,
     schema: {
       ...common,
       operationId: 'getRequests',

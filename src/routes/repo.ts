@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, jsonResponse } from '../schemas/common.js'
 import { RepoQuerySchema, StorageReposResponseSchema } from '../schemas/repo.js'
-import type { FixtureToken } from '../schemas/fixtures.js'
+import { EXAMPLE_REPO, type FixtureToken } from '../schemas/fixtures.js'
 
 /**
  * `GET /repo?workspaceId=&repoId=&walletAddress=` (SDK `getStorageRepos`; `getStorageRepo(id)` takes
@@ -23,12 +23,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: jsonResponse(StorageReposResponseSchema, 'Matching repos', {
           success: true,
           repos: [{
-            id: 'repo-photos',
-            name: 'Photos',
-            storageType: 'S3',
-            mode: 'NORMAL',
-            workspaceId: 'ws-demo',
-            createdAt: '2026-01-15T09:30:00.000Z',
+            ...EXAMPLE_REPO,
             disabled: false,
             apiKeys: [],
             buckets: []

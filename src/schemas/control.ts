@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox'
 /** Where the control API lives: a prefix the Flashback API does not use. */
 export const CONTROL_PREFIX = '/__mock'
 
+/** URLs (path and query) under the control API's prefix. */
+export const CONTROL_URL = new RegExp(`^${CONTROL_PREFIX}(/|\\?|$)`)
+
 /** The OpenAPI tag of every control route; the main document hides routes with this tag. */
 export const CONTROL_TAG = 'Mock control'
 

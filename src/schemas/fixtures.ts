@@ -58,6 +58,16 @@ export type FixtureApiKey = Static<typeof FixtureApiKeySchema>
 /** One fixture token. */
 export type FixtureToken = Static<typeof FixtureTokenSchema>
 
+/** The repo the OpenAPI examples show (the bundled fixtures' repo-photos), without its keys. */
+export const EXAMPLE_REPO: Omit<FixtureRepo, 'apiKeys'> = {
+  id: 'repo-photos',
+  name: 'Photos',
+  storageType: 'S3',
+  mode: 'NORMAL',
+  workspaceId: 'ws-demo',
+  createdAt: '2026-01-15T09:30:00.000Z'
+}
+
 /**
  * The published JSON Schema of fixture files (draft-07), as written to fixtures/fixtures.schema.json.
  * @returns pretty-printed JSON text with a trailing newline
