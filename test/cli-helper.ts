@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
-import { within } from './helper.js'
+import type { Readable } from 'node:stream'
+import { waitUntil, within } from './helper.js'
 
 /** The built CLI, dist/cli.js: what the package ships. */
 export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
@@ -48,15 +49,13 @@ export function spawnChild (command: string, args: string[], env: Record<string,
   child.stderr?.on('data', (c) => { stderr += c })
   const done = once(child, 'close').then(([code, signal]) => ({ code, signal, stdout, stderr }))
   const text = { stdout: () => stdout, stderr: () => stderr }
-  const waitFor = async (stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> => {
-    const matched = new Promise<string>((resolve, reject) => {
-      const check = (): void => { if (pattern.test(text[stream]())) resolve(text[stream]()) }
-      child[stream]?.on('data', check)
-      done.then(() => reject(new Error(`the process exited before its ${stream} matched ${pattern}`)))
-      check()
+  const waitFor = async (stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> =>
+    waitUntil(child[stream] as Readable, 'data', () => pattern.test(text[stream]()) ? text[stream]() : undefined, {
+      ms: CLI_TIMEOUT_MS,
+      what: `${stream} to match ${pattern}`,
+      seen: () => stdout + stderr,
+      ended: done.then(({ code }) => `the process exited with ${code}`)
     })
-    return within(matched, CLI_TIMEOUT_MS, `${stream} to match ${pattern}`, () => stdout + stderr)
-  }
   return { child, ...text, done, waitFor }
 }
 
@@ -93,7 +92,6 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
   const run = spawnNode(CLI, ['--port', '0', ...args], env, nodeArgs)
   t.teardown(() => { run.child.kill('SIGKILL') })
   const logs: Array<Record<string, unknown>> = []
-  const waiters = new Set<() => void>()
   let buffer = ''
   run.child.stdout?.on('data', (chunk) => {
     buffer += chunk
@@ -106,22 +104,16 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
         logs.push({ text: line })
       }
     }
-    for (const check of waiters) check()
   })
   const seen = (): string => [...logs.map((l) => JSON.stringify(l)), buffer, run.stderr()].join('\n')
-  const waitForLog = async (match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> => {
-    let check = (): void => {}
-    const found = new Promise<Record<string, unknown>>((resolve, reject) => {
-      check = () => {
-        const line = logs.find(match)
-        if (line !== undefined) resolve(line)
-      }
-      run.done.then(({ code }) => reject(new Error(`the CLI exited with ${code} before logging ${what}:\n${seen()}`)))
-      check()
+  // The parser above listens first, so each check sees the lines of the chunk that woke it.
+  const waitForLog = async (match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> =>
+    waitUntil(run.child.stdout as Readable, 'data', () => logs.find(match), {
+      ms: CLI_TIMEOUT_MS,
+      what,
+      seen,
+      ended: run.done.then(({ code }) => `the CLI exited with ${code}`)
     })
-    waiters.add(check)
-    return within(found, CLI_TIMEOUT_MS, what, seen).finally(() => waiters.delete(check))
-  }
   const ready = await waitForLog((l) => /^flashback-mock listening on \S+$/.test(String(l.msg)), 'the ready line')
   return {
     child: run.child,

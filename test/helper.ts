@@ -1,6 +1,7 @@
 // Shared test setup: small fixtures, a build(t) that tears the app down, and request shorthands.
 import type { Test } from 'tap'
 import { Writable } from 'node:stream'
+import type { EventEmitter } from 'node:events'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Fixtures } from '../src/schemas/fixtures.js'
@@ -97,4 +98,24 @@ export async function within<T> (promise: Promise<T>, ms: number, what: string, 
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}${seen() === '' ? '' : `; seen so far:\n${seen()}`}`)), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Resolves with the first defined result of `check`, called now and after each `event` of `source` (whose
+ * earlier listeners have updated what it reads). Fails after `ms` with what was awaited and what was seen,
+ * or as soon as `ended` resolves, with the reason it gives (a process that exited first, say).
+ */
+export async function waitUntil<T> (source: EventEmitter, event: string, check: () => T | undefined,
+  { ms, what, seen, ended }: { ms: number, what: string, seen: () => string, ended?: Promise<string> }): Promise<T> {
+  let listener = (): void => {}
+  const found = new Promise<T>((resolve, reject) => {
+    listener = () => {
+      const result = check()
+      if (result !== undefined) resolve(result)
+    }
+    source.on(event, listener)
+    ended?.then((reason) => reject(new Error(`${reason} before ${what}:\n${seen()}`)))
+    listener()
+  })
+  return within(found, ms, what, seen).finally(() => source.off(event, listener))
 }

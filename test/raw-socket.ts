@@ -1,7 +1,7 @@
 // A raw TCP client for what fetch cannot send: malformed requests, held bodies, pipelining.
 import { connect, type Socket } from 'node:net'
 import { once } from 'node:events'
-import { within } from './helper.js'
+import { waitUntil, within } from './helper.js'
 
 /** A raw connection to a listening server, with everything it has received so far. */
 export interface RawConnection {
@@ -22,11 +22,7 @@ export async function rawConnect (url: string, bytes?: string): Promise<RawConne
   const { hostname, port } = new URL(url)
   const socket = connect(Number(port), hostname.replace(/^\[|\]$/g, ''))
   let text = ''
-  const waiters = new Set<() => void>()
-  socket.on('data', (chunk) => {
-    text += chunk
-    for (const check of waiters) check()
-  })
+  socket.on('data', (chunk) => { text += chunk })
   socket.on('error', () => {})
   const ended = once(socket, 'close')
   await within(once(socket, 'connect'), 10_000, `a connection to ${url}`)
@@ -39,13 +35,7 @@ export async function rawConnect (url: string, bytes?: string): Promise<RawConne
       return text
     },
     async waitFor (pattern, ms = 20_000) {
-      let check = (): void => {}
-      const matched = new Promise<string>((resolve) => {
-        check = () => { if (pattern.test(text)) resolve(text) }
-        check()
-      })
-      waiters.add(check)
-      return within(matched, ms, `an answer matching ${pattern}`, () => text).finally(() => waiters.delete(check))
+      return waitUntil(socket, 'data', () => pattern.test(text) ? text : undefined, { ms, what: `an answer matching ${pattern}`, seen: () => text })
     }
   }
 }
