@@ -12,6 +12,7 @@ import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js
 import { MAX_PARAM_LENGTH } from './schemas/common.js'
 import store from './plugins/store.js'
 import journal from './plugins/journal.js'
+import faults from './plugins/faults.js'
 import auth from './plugins/auth.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
@@ -35,6 +36,8 @@ export interface AppOptions {
   adminToken?: string
   /** How many requests the request journal keeps; default 1000, 0 turns it off. */
   journalSize?: number
+  /** Deterministic mode: ids, keys, secrets, createdAt and fault draws come from this seed; default a CSPRNG and the real clock. */
+  seed?: string
 }
 
 /** Headers a browser may send cross-origin, and the ones it may read back. */
@@ -69,13 +72,13 @@ class OneLinePerRequest extends LogController {
 /**
  * Builds the mock server with all plugins and routes registered, in order: graceful close, CORS (so
  * preflight is answered before auth), JSON body parsing, the error shape, the store, the request journal,
- * auth, OpenAPI, routes,
+ * auth, fault injection (fault rules and the Prefer header), OpenAPI, routes,
  * and the control API under /__mock unless `admin` is false.
  * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
- * @param options fixtures and logging
+ * @param options fixtures, logging, control API, journal size and seed (see `AppOptions`)
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
  */
-export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: logLevel,
@@ -104,9 +107,10 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   })
   await app.register(jsonBody)
   await app.register(errors)
-  await app.register(store, { fixtures })
+  await app.register(store, { fixtures, seed })
   await app.register(journal, { size: journalSize })
   await app.register(auth)
+  await app.register(faults)
   await app.register(openapi, { version: VERSION })
 
   await app.register(healthRoutes)

@@ -2,9 +2,8 @@
 // The command-line entry: resolves settings, loads fixtures, listens, and shuts down gracefully on signals.
 // The app, Fastify and the shutdown helper are imported only once the settings are good, so --help,
 // --version and a bad flag answer without loading them.
-import type { AddressInfo } from 'node:net'
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
-import { adminTokenClash, FixtureError, loadFixtureFile } from './fixtures.js'
+import { FixtureError, loadStartFixtures } from './fixtures.js'
 import { VERSION } from './version.js'
 
 /** Exit code for a bad flag, environment variable or fixture file. */
@@ -40,19 +39,10 @@ async function main (): Promise<void> {
     return fail((err as ConfigError).message, EXIT_USAGE)
   }
 
-  const fixtures = await loadFixtureFile(config.fixtures).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
-  const clash = adminTokenClash(fixtures, config.adminToken)
-  if (clash !== undefined) fail(`${config.fixtures}: ${clash} is the admin token; give --admin-token (FLASHBACK_MOCK_ADMIN_TOKEN) another value`, EXIT_USAGE)
-  const [{ buildApp }, { default: closeWithGrace }] = await Promise.all([import('./app.js'), import('close-with-grace')])
-  const app = await buildApp({
-    fixtures,
-    logLevel: config.logLevel,
-    admin: config.admin,
-    adminToken: config.adminToken,
-    journalSize: config.journalSize,
-    // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
-    logStream: process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined
-  })
+  const fixtures = await loadStartFixtures(config.fixtures, config.adminToken).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
+  const [{ buildServer, listen }, { default: closeWithGrace }] = await Promise.all([import('./server.js'), import('close-with-grace')])
+  // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
+  const app = await buildServer(config, fixtures, process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined)
 
   closeWithGrace({ delay: GRACE_MS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
@@ -60,17 +50,12 @@ async function main (): Promise<void> {
     await app.close()
   })
 
-  // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead.
-  app.log.level = 'silent'
-  await app.listen({ port: config.port, host: config.host })
-    .catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
-  app.log.level = config.logLevel
-  // The address actually bound (0.0.0.0 stays 0.0.0.0), with the port chosen when --port is 0.
-  const { address, port } = app.server.address() as AddressInfo
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
+  // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead,
+  // with the address actually bound (0.0.0.0 stays 0.0.0.0) and the port chosen when --port is 0.
+  const { url } = await listen(app, config).catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
   // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
-  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url, fixtures: config.fixtures }, `${READY_TEXT} ${url}`)
+  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url, fixtures: config.fixtures, ...(config.seed === undefined ? {} : { seed: config.seed }) }, `${READY_TEXT} ${url}`)
 }
 
 await main()

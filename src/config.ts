@@ -6,6 +6,7 @@ import { StringEnum } from './schemas/common.js'
 import { BEARER_TOKEN_PATTERN } from './schemas/fixtures.js'
 import { compileChecker } from './validation.js'
 import { DEFAULT_FIXTURES_PATH } from './fixtures.js'
+import type { Fixtures } from './schemas/fixtures.js'
 
 /** pino log levels, quietest last. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -21,10 +22,11 @@ export const ConfigSchema = Type.Object({
   logLevel: StringEnum(LOG_LEVELS, { description: 'pino log level.' }),
   adminToken: Type.Optional(Type.String({ pattern: BEARER_TOKEN_PATTERN, maxLength: 4096, description: 'Bearer token the control API requires; unset, it is open.' })),
   admin: Type.Boolean({ description: 'Whether the control API (/__mock) exists; false with --no-admin.' }),
-  journalSize: Type.Integer({ minimum: 0, maximum: 100000, description: 'How many requests the request journal keeps; 0 turns it off.' })
+  journalSize: Type.Integer({ minimum: 0, maximum: 100000, description: 'How many requests the request journal keeps; 0 turns it off.' }),
+  seed: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Deterministic mode: generated ids, keys, secrets, createdAt and fault draws follow this seed.' }))
 })
 
-/** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize }`; `fixtures` is an absolute path. */
+/** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize, seed? }`; `fixtures` is an absolute path. */
 export type Config = Static<typeof ConfigSchema>
 
 /** What the command line asks for: run the server, or print help or the version. */
@@ -42,8 +44,12 @@ export const SETTINGS = {
   fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys, bearer tokens (default below)' },
   logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` },
   journalSize: { flag: '--journal-size', env: 'FLASHBACK_MOCK_JOURNAL_SIZE', default: '1000', help: 'requests the journal (/__mock/requests) keeps, 0 for none (default 1000)' },
-  adminToken: { flag: '--admin-token', env: 'FLASHBACK_MOCK_ADMIN_TOKEN', default: '', help: 'bearer token the control API (/__mock) requires (default: none, open)' }
+  adminToken: { flag: '--admin-token', env: 'FLASHBACK_MOCK_ADMIN_TOKEN', default: '', help: 'bearer token the control API (/__mock) requires (default: none, open)' },
+  seed: { flag: '--seed', env: 'FLASHBACK_MOCK_SEED', default: '', help: 'deterministic ids, keys, secrets and createdAt from this seed (default: random)' }
 } as const
+
+/** Settings that are unset by default and take a string: an empty environment variable leaves them unset. */
+const OPTIONAL_SETTINGS = ['adminToken', 'seed'] as const
 
 type Setting = keyof typeof SETTINGS
 
@@ -63,6 +69,67 @@ export const HELP = [
 ].join('\n')
 
 const checkConfig = compileChecker(ConfigSchema)
+
+/**
+ * Checks settings against `ConfigSchema` and makes the fixtures path absolute.
+ * @param candidate the settings, numbers already numbers where they could be
+ * @param describe how to name a setting in the message: its flag or variable, or its option name
+ * @param shown the values as the user gave them, to quote in the message; default `candidate`
+ * @throws ConfigError naming the setting, its value (never the admin token's) and what was expected
+ */
+function checkSettings (candidate: Record<string, unknown>, describe: (name: string) => string, shown: Record<string, unknown> = candidate): Config {
+  const result = checkConfig(candidate)
+  if (!result.ok) {
+    const name = String(result.problem.path[0])
+    // A secret is named but never echoed, even a malformed one.
+    const value = name === 'adminToken' ? '' : ` ${JSON.stringify(shown[name])}`
+    throw new ConfigError(`Invalid ${describe(name)}${value}: ${result.problem.expected}`)
+  }
+  return { ...result.value, fixtures: resolve(result.value.fixtures) }
+}
+
+/**
+ * Options of `startMockServer`: the CLI's settings, named as in `Config`, all optional. `fixtures` is a file path,
+ * as on the command line, or a fixture document itself.
+ */
+export interface MockServerOptions {
+  /** TCP port; default 0, a free one (the CLI's default is 3000). */
+  port?: number
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string
+  /** Fixture file path, or a fixture document; default the bundled fixtures. */
+  fixtures?: string | Fixtures
+  /** pino log level; default "silent" (the CLI's default is "info"). */
+  logLevel?: LogLevel
+  /** Bearer token the control API requires; default none, open. */
+  adminToken?: string
+  /** false removes the control API (404), as --no-admin does; default true. */
+  admin?: boolean
+  /** How many requests the request journal keeps; default 1000, 0 turns it off. */
+  journalSize?: number
+  /** Deterministic mode: ids, keys, secrets, createdAt and fault draws follow this seed; default random. */
+  seed?: string
+}
+
+/**
+ * Checks the options of `startMockServer` with the CLI's schema and defaults, except port 0 and log level silent.
+ * @param options the options; a fixture document in `fixtures` is left to the caller (the path is then the default)
+ * @returns checked settings
+ * @throws ConfigError naming the option, e.g. `Invalid option port 70000: must be <= 65535`
+ */
+export function configFromOptions (options: MockServerOptions): Config {
+  const { fixtures, ...rest } = options
+  const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
+  return checkSettings({
+    port: 0,
+    host: SETTINGS.host.default,
+    fixtures: typeof fixtures === 'string' ? fixtures : DEFAULT_FIXTURES_PATH,
+    logLevel: 'silent',
+    journalSize: Number(SETTINGS.journalSize.default),
+    admin: true,
+    ...given
+  }, (name) => `option ${name}`)
+}
 
 /** A string of digits as a number, for the schema to check; anything else as it is, for the schema to refuse. */
 const integer = (value: string): number | string => /^\d+$/.test(value) ? Number(value) : value
@@ -88,6 +155,7 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
         'log-level': { type: 'string' },
         'admin-token': { type: 'string' },
         'journal-size': { type: 'string' },
+        seed: { type: 'string' },
         'no-admin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
@@ -109,22 +177,11 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     raw[name] = flag ?? fromEnv ?? s.default
     sources[name] = flag !== undefined ? s.flag : fromEnv !== undefined ? `${s.env} (environment)` : 'default'
   }
-  const { adminToken, ...rest } = raw
-  const candidate = {
-    ...rest,
-    port: integer(raw.port),
-    journalSize: integer(raw.journalSize),
-    // An empty FLASHBACK_MOCK_ADMIN_TOKEN, like any empty variable, is unset: the control API is open. An
-    // empty --admin-token is checked like a token and refused, so `--admin-token "$UNSET"` cannot open it.
-    ...(adminToken === '' && sources.adminToken !== SETTINGS.adminToken.flag ? {} : { adminToken }),
-    admin: values['no-admin'] !== true
+  const candidate: Record<string, unknown> = { ...raw, port: integer(raw.port), journalSize: integer(raw.journalSize), admin: values['no-admin'] !== true }
+  for (const name of OPTIONAL_SETTINGS) {
+    // An empty variable, like any, is unset: FLASHBACK_MOCK_ADMIN_TOKEN="" leaves the control API open. An empty
+    // flag is checked like a value and refused, so `--admin-token "$UNSET"` cannot open it.
+    if (raw[name] === '' && sources[name] !== SETTINGS[name].flag) delete candidate[name]
   }
-  const result = checkConfig(candidate)
-  if (!result.ok) {
-    const name = result.problem.path[0] as Setting
-    // A secret is named but never echoed, even a malformed one.
-    const shown = name === 'adminToken' ? '' : ` ${JSON.stringify(raw[name])}`
-    throw new ConfigError(`Invalid ${sources[name]}${shown}: ${result.problem.expected}`)
-  }
-  return { command: 'run', config: { ...result.value, fixtures: resolve(result.value.fixtures) } }
+  return { command: 'run', config: checkSettings(candidate, (name) => sources[name as Setting], raw) }
 }

@@ -28,5 +28,11 @@ export const UnsupportedEncodingError = createError<[string]>('FBM_UNSUPPORTED_M
 /** 403: a valid fixture token on the control API, which only the admin token may use. */
 export const AdminForbiddenError = createError('FBM_FORBIDDEN', 'This bearer token may not use the control API: send the admin token', 403)
 
-/** 400: a state document (PUT /__mock/state) that a fixture file could not hold. Message: the JSON path and the problem. */
-export const InvalidStateError = createError<[string]>('FBM_VALIDATION', '%s', 400)
+/**
+ * 400: a control API body the schema alone cannot judge: a state document (PUT /__mock/state) a fixture file
+ * could not hold, or a fault rule that cannot work. Message: the JSON path or field, and the problem.
+ */
+export const ControlValidationError = createError<[string]>('FBM_VALIDATION', '%s', 400)
+
+/** 404: no fault rule with this id (DELETE /__mock/faults/{id}). Argument: the id. */
+export const FaultNotFoundError = createError<[string]>('FBM_FAULT_NOT_FOUND', 'Fault rule "%s" not found', 404)

@@ -1,5 +1,6 @@
 // The request journal: the most recent requests to the emulated API, in a bounded ring buffer.
 import type { JournalEntry, JournalQuery } from './schemas/control.js'
+import { pathMatches } from './request-target.js'
 
 /** A bounded record of requests; memory stays flat however many pass. */
 export interface Journal {
@@ -21,7 +22,7 @@ export function createJournal (size: number): Journal {
   let lastId = 0
   const matches = (e: JournalEntry, { method, path, status }: JournalQuery): boolean =>
     (method === undefined || e.method === method.toUpperCase()) &&
-    (path === undefined || e.path === path || e.route === path) &&
+    (path === undefined || pathMatches(path, e)) &&
     (status === undefined || e.status === status)
   return {
     record (entry) {

@@ -1,10 +1,10 @@
 // The in-memory state of one app instance: repos and their API keys, seeded from fixtures.
-import { nanoid } from 'nanoid'
 import { KEY_FORMATS, type ApiKey } from './schemas/apikey.js'
 import type { AccessType } from './schemas/common.js'
 import type { FixtureRepo, FixtureToken, Fixtures } from './schemas/fixtures.js'
 import type { RepoQuery } from './schemas/repo.js'
 import { KeyNotFoundError, RepoNotFoundError } from './errors.js'
+import { createRandomSource, type RandomSource } from './random-source.js'
 
 /** An API key as the store keeps it, the same shape reads return. There is no secret: create returns it once and drops it. */
 export type StoredApiKey = ApiKey
@@ -27,17 +27,19 @@ export interface Store {
   snapshot (): Fixtures
   /**
    * Replaces the whole state with checked fixtures, in one synchronous step, so no request sees half of it.
+   * The random source restarts too: with a seed, the ids and timestamps that follow are the same every time.
    * @param fixtures checked fixtures (see `validateFixtures`); copied, never changed
    */
   replace (fixtures: Fixtures): void
-  /** Restores the fixtures the store was created with. */
+  /** Restores the fixtures the store was created with, and restarts the random source. */
   reset (): void
   /** How many times the state was replaced (reset included); a request can tell that it changed under it. */
   generation (): number
   /** The repo with this id, or undefined. */
   getRepo (repoId: string): RepoInfo | undefined
   /**
-   * Creates a key with a fresh nanoid id (21 chars), key (32 chars) and secret (43 chars).
+   * Creates a key with a fresh nanoid id (21 chars), key (32 chars) and secret (43 chars), and createdAt
+   * from the random source's clock.
    * @throws RepoNotFoundError when the repo does not exist
    */
   createKey (repoId: string, input: { name: string, accessType: AccessType }): CreatedApiKey
@@ -73,8 +75,9 @@ interface RepoEntry {
  * Builds a store seeded from fixtures. The fixtures object is copied, never changed, so one fixtures
  * object can seed many apps (one per test) without leaking state between them; `reset()` returns to it.
  * @param fixtures checked fixtures (see `validateFixtures`)
+ * @param random where ids, keys, secrets and createdAt come from; default a CSPRNG and the real clock
  */
-export function createStore (fixtures: Fixtures): Store {
+export function createStore (fixtures: Fixtures, random: RandomSource = createRandomSource()): Store {
   const initial = structuredClone(fixtures)
   let tokens: readonly FixtureToken[] = []
   let repos = new Map<string, RepoEntry>()
@@ -88,6 +91,7 @@ export function createStore (fixtures: Fixtures): Store {
     tokens = copy.tokens
     repos = nextRepos
     generation++
+    random.restart()
   }
   replace(initial)
   const entry = (repoId: string): RepoEntry => {
@@ -117,8 +121,8 @@ export function createStore (fixtures: Fixtures): Store {
     getRepo: (repoId) => repos.get(repoId)?.info,
     createKey (repoId, { name, accessType }) {
       const { keys } = entry(repoId)
-      const created = { id: nanoid(KEY_FORMATS.id.length), key: nanoid(KEY_FORMATS.key.length), secret: nanoid(KEY_FORMATS.secret.length) }
-      keys.set(created.id, { id: created.id, name, accessType, key: created.key, createdAt: new Date().toISOString() })
+      const created = { id: random.id(KEY_FORMATS.id.length), key: random.id(KEY_FORMATS.key.length), secret: random.id(KEY_FORMATS.secret.length) }
+      keys.set(created.id, { id: created.id, name, accessType, key: created.key, createdAt: random.now() })
       return created
     },
     listKeys: (repoId) => copyKeys(entry(repoId)),

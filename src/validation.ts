@@ -41,6 +41,8 @@ export function describeAjvError (error: ErrorObject): Problem {
       return { path, expected: `must be ${String(p.limit)} or more characters long` }
     case 'maxLength':
       return { path, expected: `must be ${String(p.limit)} or fewer characters long` }
+    case 'minimum':
+      return { path, expected: `must be at least ${String(p.limit)}` }
     case 'maximum':
       return { path, expected: `must be at most ${String(p.limit)}` }
     case 'anyOf': {

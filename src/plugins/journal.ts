@@ -1,14 +1,19 @@
 // Records each request to the emulated API in the app's request journal, with its secrets redacted.
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
 import { parseAuthorization, tokenDigest } from '../bearer.js'
-import { CONTROL_URL } from '../schemas/control.js'
+import { isOwnUrl, requestTarget } from '../request-target.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The request journal of this app instance. */
     journal: Journal
+    /**
+     * Records a request in the journal with its answer's status, or `status` when given (0: dropped without an
+     * answer); a no-op for CORS preflights, the mock's own routes and a journal of size 0.
+     */
+    journalRequest (request: FastifyRequest, reply: FastifyReply, status?: number): void
   }
   interface FastifyRequest {
     /** The JSON body of a 2xx answer, kept for the journal. */
@@ -22,9 +27,6 @@ export interface JournalPluginOptions {
   size: number
 }
 
-/** The mock's own routes outside the control API, which are not the emulated API either. */
-const OWN_ROUTES = /^\/(health|openapi\.(json|yaml))(\?|$)/
-
 /** Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]". */
 const parseRedacted = (json: string): unknown => JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
 
@@ -33,10 +35,6 @@ function fingerprint (authorization: string): string {
   const { scheme, credentials } = parseAuthorization(authorization)
   return `${scheme} sha256:${tokenDigest(credentials).toString('hex').slice(0, 8)}`
 }
-
-/** The route pattern in OpenAPI's spelling, `/repo/{repoId}/apikey`; null when no route matched. */
-const routeOf = (request: FastifyRequest): string | null =>
-  request.is404 ? null : String(request.routeOptions.url).replace(/:(\w+)/g, '{$1}')
 
 /**
  * Plugin `journal`: decorates `app.journal` (`createJournal(size)`) and records every answered request
@@ -47,32 +45,32 @@ const routeOf = (request: FastifyRequest): string | null =>
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
   app.decorate('journal', createJournal(size))
   app.decorateRequest('journalResponse', undefined)
-  // A journal of size 0 keeps nothing: no hook then, so requests pay nothing for it.
+  app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
+    // CORS preflights are the browser's plumbing, not calls the code under test made.
+    if (size === 0 || request.method === 'OPTIONS' || isOwnUrl(request.url)) return
+    const { authorization, ...headers } = request.headers
+    app.journal.record({
+      timestamp: new Date(Date.now() - reply.elapsedTime).toISOString(),
+      ...requestTarget(request),
+      url: request.url,
+      params: request.is404 ? {} : request.params as Record<string, string>,
+      query: request.query as Record<string, unknown>,
+      headers: authorization === undefined ? headers : { ...headers, authorization: fingerprint(authorization) },
+      ...(request.body === undefined ? {} : { body: parseRedacted(JSON.stringify(request.body)) }),
+      status,
+      ...(request.journalResponse === undefined ? {} : { response: parseRedacted(request.journalResponse) }),
+      ...(request.faultId === undefined ? {} : { fault: request.faultId }),
+      durationMs: reply.elapsedTime
+    })
+  })
+  // A journal of size 0 keeps nothing: no hooks then, so requests pay nothing for it.
   if (size === 0) return
   app.addHook('onSend', async (request, reply, payload) => {
     const json = String(reply.getHeader('content-type')).startsWith('application/json')
     if (reply.statusCode < 300 && json && typeof payload === 'string') request.journalResponse = payload
     return payload
   })
-  app.addHook('onResponse', async (request, reply) => {
-    // CORS preflights are the browser's plumbing, not calls the code under test made.
-    if (request.method === 'OPTIONS' || CONTROL_URL.test(request.url) || OWN_ROUTES.test(request.url)) return
-    const { authorization, ...headers } = request.headers
-    app.journal.record({
-      timestamp: new Date(Date.now() - reply.elapsedTime).toISOString(),
-      method: request.method,
-      url: request.url,
-      path: request.url.split('?')[0] as string,
-      route: routeOf(request),
-      params: request.is404 ? {} : request.params as Record<string, string>,
-      query: request.query as Record<string, unknown>,
-      headers: authorization === undefined ? headers : { ...headers, authorization: fingerprint(authorization) },
-      ...(request.body === undefined ? {} : { body: parseRedacted(JSON.stringify(request.body)) }),
-      status: reply.statusCode,
-      ...(request.journalResponse === undefined ? {} : { response: parseRedacted(request.journalResponse) }),
-      durationMs: reply.elapsedTime
-    })
-  })
+  app.addHook('onResponse', async (request, reply) => app.journalRequest(request, reply))
 }
 
 export default fp(journalPlugin, { name: 'journal', fastify: '5.x' })

@@ -8,8 +8,7 @@ import {
   UpdateRepoKeyRequestSchema
 } from '../schemas/apikey.js'
 import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
-import { CONTROL_TAG, JournalEntrySchema, JournalResponseSchema } from '../schemas/control.js'
-import { FixturesSchema } from '../schemas/fixtures.js'
+import { CONTROL_SCHEMAS, CONTROL_TAG } from '../schemas/control.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
@@ -65,7 +64,7 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
     // The control routes' schemas are theirs alone; hidden routes still bring their $refs.
     transformObject: (document) => {
       const { openapiObject } = document as { openapiObject: { components: { schemas: Record<string, unknown> } } }
-      for (const schema of [FixturesSchema, JournalEntrySchema, JournalResponseSchema]) delete openapiObject.components.schemas[schema.$id as string]
+      for (const schema of CONTROL_SCHEMAS) delete openapiObject.components.schemas[schema.$id as string]
       return openapiObject as never
     },
     // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).

@@ -4,10 +4,13 @@ import swagger from '@fastify/swagger'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ActionResponseSchema } from '../schemas/apikey.js'
 import { EXAMPLE_REPO, FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
-import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
-import { CONTROL_PREFIX, CONTROL_TAG, JournalEntrySchema, JournalQuerySchema, JournalResponseSchema } from '../schemas/control.js'
+import { ErrorResponseSchema, errorResponses, jsonResponse, ref } from '../schemas/common.js'
+import {
+  CONTROL_PREFIX, CONTROL_SCHEMAS, CONTROL_TAG, MAX_DELAY_MS, FaultAddedSchema, FaultListSchema, FaultParamsSchema, FaultRuleInputSchema,
+  JournalQuerySchema, JournalResponseSchema, type FaultRuleInput
+} from '../schemas/control.js'
 import { adminTokenClash, validateFixtures, type FixtureError } from '../fixtures.js'
-import { AdminForbiddenError, InvalidStateError, InvalidTokenError, UnauthorizedError } from '../errors.js'
+import { AdminForbiddenError, ControlValidationError, FaultNotFoundError, InvalidTokenError, UnauthorizedError } from '../errors.js'
 import { VERSION } from '../version.js'
 import { parseAuthorization, tokenDigest } from '../bearer.js'
 
@@ -49,7 +52,7 @@ const EXAMPLE_STATE: Fixtures = {
  */
 const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { adminToken }) => {
   const security = adminToken === undefined ? [] : [{ adminBearer: [] }]
-  for (const schema of [FixturesSchema, JournalEntrySchema, JournalResponseSchema]) app.addSchema(schema)
+  for (const schema of CONTROL_SCHEMAS) app.addSchema(schema)
   await app.register(swagger, {
     decorator: 'controlSwagger',
     openapi: {
@@ -60,7 +63,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
         description: `Controls the mock from tests, under ${CONTROL_PREFIX}. Not part of the Flashback API: the main document (/openapi.json) leaves it out. Open unless the mock was started with --admin-token; removed with --no-admin.`
       },
       servers: [{ url: '/', description: 'The flashback-mock server that serves this document' }],
-      tags: [{ name: CONTROL_TAG, description: 'Reset and replace the mock\'s state' }],
+      tags: [{ name: CONTROL_TAG, description: 'Reset and replace the mock\'s state, read the request journal, inject faults' }],
       components: {
         securitySchemes: { adminBearer: { type: 'http', scheme: 'bearer', description: 'The admin token given with --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN.' } }
       }
@@ -86,7 +89,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'reset',
       summary: 'Restore the fixture state',
-      description: 'Restores the state the mock started with (the fixture file) and clears the request journal, in one step no concurrent request can observe half-done.',
+      description: 'Restores the state the mock started with (the fixture file), clears the request journal and the fault rules, and restarts the seeded generator and clock (--seed), in one step no concurrent request can observe half-done.',
       response: {
         200: jsonResponse(ActionResponseSchema, 'State restored', { success: true, message: 'State reset to the fixtures' }),
         ...errorResponses(401, 403)
@@ -95,6 +98,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   }, async () => {
     app.store.reset()
     app.journal.clear()
+    app.faults.clear()
     return { success: true as const, message: 'State reset to the fixtures' }
   })
 
@@ -118,7 +122,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'setState',
       summary: 'Replace the state with a fixture document',
-      description: `Checked exactly like a fixture file (schema and cross-references). A bad document is a 400 naming the JSON path, and the old state stays. No fixture token may equal the admin token. Bodies up to ${STATE_BODY_LIMIT / 1024 / 1024} MiB.`,
+      description: `Checked exactly like a fixture file (schema and cross-references). A bad document is a 400 naming the JSON path, and the old state stays. No fixture token may equal the admin token. Bodies up to ${STATE_BODY_LIMIT / 1024 / 1024} MiB. The seeded generator and clock (--seed) restart, as on a reset; the journal and the fault rules stay.`,
       body: ref(FixturesSchema),
       response: {
         200: jsonResponse(ActionResponseSchema, 'State replaced', { success: true, message: 'State replaced' }),
@@ -126,15 +130,15 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       }
     }
   }, async (request) => {
-    if (request.body === undefined) throw new InvalidStateError('Request body is required: send a fixture document with Content-Type: application/json')
+    if (request.body === undefined) throw new ControlValidationError('Request body is required: send a fixture document with Content-Type: application/json')
     let fixtures: Fixtures
     try {
       fixtures = validateFixtures(request.body, 'body')
     } catch (err) {
-      throw new InvalidStateError((err as FixtureError).message)
+      throw new ControlValidationError((err as FixtureError).message)
     }
     const clash = adminTokenClash(fixtures, adminToken)
-    if (clash !== undefined) throw new InvalidStateError(`body: ${clash} is the admin token; an API token must be another`)
+    if (clash !== undefined) throw new ControlValidationError(`body: ${clash} is the admin token; an API token must be another`)
     app.store.replace(fixtures)
     return { success: true as const, message: 'State replaced' }
   })
@@ -188,6 +192,75 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   }, async () => {
     app.journal.clear()
     return { success: true as const, message: 'Request journal cleared' }
+  })
+
+  app.post('/faults', {
+    schema: {
+      ...common,
+      operationId: 'addFault',
+      summary: 'Add a fault rule',
+      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth, so a 401 the client should get is never hidden, and are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules. delayMs is at most ${MAX_DELAY_MS} ms.`,
+      body: ref(FaultRuleInputSchema),
+      response: {
+        200: jsonResponse(FaultAddedSchema, 'The rule added', {
+          success: true,
+          fault: { id: 'fault-1', method: 'POST', path: '/repo/{repoId}/apikey', status: 503, times: 2, hits: 0 }
+        }),
+        ...errorResponses(400, 401, 403, 415)
+      }
+    }
+  }, async (request) => {
+    const body = request.body as FaultRuleInput & Record<string, unknown>
+    const unknown = Object.keys(body).find((name) => !(name in FaultRuleInputSchema.properties))
+    if (unknown !== undefined) throw new ControlValidationError(`body/${unknown} is not a fault rule field; expected ${Object.keys(FaultRuleInputSchema.properties).join(', ')}`)
+    if (body.status === undefined && body.delayMs === undefined && body.drop !== true) throw new ControlValidationError('body must have status, delayMs or drop: true; a rule that does nothing is a mistake')
+    if (body.body !== undefined && body.status === undefined) throw new ControlValidationError('body/body needs body/status: it is the body of that answer')
+    if (body.drop === true && body.status !== undefined) throw new ControlValidationError('body/drop and body/status exclude each other: a dropped connection has no answer')
+    return { success: true as const, fault: app.faults.add(body) }
+  })
+
+  app.get('/faults', {
+    schema: {
+      ...common,
+      operationId: 'getFaults',
+      summary: 'The fault rules in force',
+      response: {
+        200: jsonResponse(FaultListSchema, 'The rules, in the order they are tried', {
+          success: true,
+          faults: [{ id: 'fault-1', path: '/repo/{repoId}/apikey', delayMs: 250, hits: 3 }]
+        }),
+        ...errorResponses(401, 403)
+      }
+    }
+  }, async () => ({ success: true as const, faults: app.faults.list() }))
+
+  app.delete('/faults/:id', {
+    schema: {
+      ...common,
+      operationId: 'deleteFault',
+      summary: 'Remove a fault rule',
+      params: FaultParamsSchema,
+      response: {
+        200: jsonResponse(ActionResponseSchema, 'Rule removed', { success: true, message: 'Fault rule fault-1 removed' }),
+        ...errorResponses(401, 403),
+        404: jsonResponse(ErrorResponseSchema, 'No fault rule with this id', { success: false, message: 'Fault rule "fault-9" not found', code: 'FBM_FAULT_NOT_FOUND' })
+      }
+    }
+  }, async (request) => {
+    if (!app.faults.remove(request.params.id)) throw new FaultNotFoundError(request.params.id)
+    return { success: true as const, message: `Fault rule ${request.params.id} removed` }
+  })
+
+  app.delete('/faults', {
+    schema: {
+      ...common,
+      operationId: 'clearFaults',
+      summary: 'Remove every fault rule',
+      response: { 200: jsonResponse(ActionResponseSchema, 'Rules removed', { success: true, message: 'Fault rules cleared' }), ...errorResponses(401, 403) }
+    }
+  }, async () => {
+    app.faults.clear()
+    return { success: true as const, message: 'Fault rules cleared' }
   })
 
   app.get('/openapi.json', { schema: { hide: true, security: [] } }, async () => app.controlSwagger())

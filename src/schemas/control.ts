@@ -1,5 +1,7 @@
 // Names and schemas of the control API, shared with the main OpenAPI document, which must leave the control API out.
 import { Type, type Static } from '@sinclair/typebox'
+import { ref, StringEnum } from './common.js'
+import { FixturesSchema } from './fixtures.js'
 
 /** Where the control API lives: a prefix the Flashback API does not use. */
 export const CONTROL_PREFIX = '/__mock'
@@ -22,8 +24,9 @@ export const JournalEntrySchema = Type.Object({
   query: Type.Record(Type.String(), Type.Unknown(), { description: 'Query parameters.' }),
   headers: Type.Record(Type.String(), Type.Unknown(), { description: 'Request headers; authorization is its scheme and a fingerprint (sha256:<8 hex>), never the token.' }),
   body: Type.Optional(Type.Unknown({ description: 'Parsed JSON body, if any, with every "secret" field redacted.' })),
-  status: Type.Integer({ description: 'Status of the answer.' }),
+  status: Type.Integer({ description: 'Status of the answer; 0 when a fault rule dropped the connection without one.' }),
   response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted.' })),
+  fault: Type.Optional(Type.String({ description: 'Id of the fault rule that fired on this request, if one did.' })),
   durationMs: Type.Number({ description: 'Time to answer, in ms.' })
 }, { $id: 'JournalEntry', description: 'A request the mock received.' })
 
@@ -52,3 +55,55 @@ export const JournalResponseSchema = Type.Object({
   total: Type.Integer({ description: 'How many journal entries matched the filters, before limit.' }),
   requests: Type.Array(JournalEntrySchema, { description: 'Matching entries, oldest first.' })
 }, { $id: 'JournalResponse', description: 'Requests the mock received, from its request journal.' })
+
+/** Longest delay a fault rule or `Prefer: delay=` may ask for, in ms. */
+export const MAX_DELAY_MS = 30_000
+
+/** Methods of the emulated API, as fault rules name them. */
+export const FAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const
+
+/** `POST /__mock/faults`: what to match and what to do. At least one of status, delayMs or drop. */
+export const FaultRuleInputSchema = Type.Object({
+  method: Type.Optional(StringEnum(FAULT_METHODS, { description: 'Only requests with this method; any when left out.' })),
+  path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'Only this exact path, or this route pattern such as /repo/{repoId}/apikey; any when left out.' })),
+  status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: 'Answer with this status instead of running the route.' })),
+  body: Type.Optional(Type.Unknown({ description: 'JSON body of that answer; default the error shape, code FBM_INJECTED_FAULT. Needs status.' })),
+  delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: `Wait this long first, in ms (at most ${MAX_DELAY_MS}).` })),
+  drop: Type.Optional(Type.Boolean({ description: 'Destroy the socket without an answer, as a network failure would. Not with status.' })),
+  times: Type.Optional(Type.Integer({ minimum: 1, description: 'Fire this many times, then expire; forever when left out.' })),
+  probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Chance of firing on each matching request, from the seeded source when --seed is set; default 1.' }))
+}, { $id: 'FaultRuleInput', description: 'A fault rule to add. Unknown fields are refused.' })
+
+/** A fault rule as given. */
+export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
+
+/** A fault rule as the mock keeps it: the input, its id, and how often it fired. */
+export const FaultRuleSchema = Type.Object({
+  id: Type.String({ description: 'Id to delete the rule with, e.g. fault-1.' }),
+  ...FaultRuleInputSchema.properties,
+  times: Type.Optional(Type.Integer({ minimum: 1, description: 'How many more times it fires; left out when unlimited.' })),
+  hits: Type.Integer({ minimum: 0, description: 'How many requests it fired on so far.' })
+}, { $id: 'FaultRule', description: 'A fault rule in force.' })
+
+/** A fault rule in force. */
+export type FaultRule = Static<typeof FaultRuleSchema>
+
+/** `GET /__mock/faults`: the rules in force, in the order they are tried. */
+export const FaultListSchema = Type.Object({
+  success: Type.Literal(true),
+  faults: Type.Array(ref(FaultRuleSchema))
+}, { $id: 'FaultList', description: 'Fault rules in force, in the order they are tried.' })
+
+/** `POST /__mock/faults`: the rule as added. */
+export const FaultAddedSchema = Type.Object({
+  success: Type.Literal(true),
+  fault: ref(FaultRuleSchema)
+}, { $id: 'FaultAdded', description: 'The rule added.' })
+
+/** Path parameter of `DELETE /__mock/faults/{id}`. */
+export const FaultParamsSchema = Type.Object({ id: Type.String({ description: 'Fault rule id.' }) })
+
+/** Every schema the control API registers with `addSchema`; the main OpenAPI document drops their components. */
+export const CONTROL_SCHEMAS = [
+  FixturesSchema, JournalEntrySchema, JournalResponseSchema, FaultRuleInputSchema, FaultRuleSchema, FaultListSchema, FaultAddedSchema
+]

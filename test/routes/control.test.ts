@@ -79,7 +79,8 @@ t.test('the main OpenAPI document leaves the control API out; /__mock/openapi.js
   const res = await app.inject('/__mock/openapi.json')
   t.equal(res.statusCode, 200)
   const doc = res.json()
-  t.same(Object.keys(doc.paths).sort(), ['/__mock/requests', '/__mock/reset', '/__mock/state'])
+  t.same(Object.keys(doc.paths).sort(), ['/__mock/faults', '/__mock/faults/{id}', '/__mock/requests', '/__mock/reset', '/__mock/state'])
+  for (const name of ['FaultAdded', 'FaultList', 'FaultRule', 'FaultRuleInput', 'JournalEntry', 'JournalResponse', 'fixtures.schema.json']) t.ok(doc.components.schemas[name], `${name} is a component`)
   t.same(Object.keys(doc.paths['/__mock/state']).sort(), ['get', 'put'])
   t.same(doc.paths['/__mock/reset'].post.security, [], 'open by default')
   await t.resolves(SwaggerParser.validate(structuredClone(doc)), 'swagger-parser accepts it')
@@ -100,8 +101,10 @@ t.test('with an admin token the control API needs it: 401 without, 403 for a fix
     t.equal(res.statusCode, status, JSON.stringify(headers))
     t.match(res.json(), { success: false, code })
   }
-  t.equal((await app.inject({ method: 'POST', url: '/__mock/reset', headers: bearer(adminToken) })).statusCode, 200)
-  t.equal((await app.inject({ url: '/__mock/state', headers: bearer(adminToken) })).statusCode, 200)
+  for (const [method, url] of [['POST', '/__mock/reset'], ['GET', '/__mock/state'], ['GET', '/__mock/requests'], ['GET', '/__mock/faults'], ['DELETE', '/__mock/faults']] as const) {
+    t.equal((await app.inject({ method, url })).statusCode, 401, `${method} ${url} is locked`)
+    t.equal((await app.inject({ method, url, headers: bearer(adminToken) })).statusCode, 200, `${method} ${url} opens with the admin token`)
+  }
   t.equal((await app.inject({ url: '/repo', headers: bearer(adminToken) })).statusCode, 401, 'the admin token is not an API token')
   const doc = (await app.inject('/__mock/openapi.json')).json()
   t.same(doc.paths['/__mock/reset'].post.security, [{ adminBearer: [] }], 'the document is public and says so')
@@ -184,4 +187,50 @@ t.test('GET /__mock/requests filters, DELETE clears it, and a reset clears it to
   await call(app, { method: 'GET', url: '/repo' })
   await app.inject({ method: 'POST', url: '/__mock/reset' })
   t.equal((await list('')).total, 0, 'reset clears the journal')
+})
+
+t.test('POST /__mock/faults adds a rule, GET lists it, DELETE removes one or all, and a reset clears them', async (t) => {
+  const app = await build(t)
+  const add = async (rule: object): Promise<{ id: string }> => (await app.inject({ method: 'POST', url: '/__mock/faults', payload: rule })).json().fault
+  const res = await app.inject({ method: 'POST', url: '/__mock/faults', payload: { method: 'POST', path: '/repo/{repoId}/apikey', status: 503, times: 2 } })
+  t.same([res.statusCode, res.json()], [200, { success: true, fault: { id: 'fault-1', method: 'POST', path: '/repo/{repoId}/apikey', status: 503, times: 2, hits: 0 } }])
+  await add({ delayMs: 10, probability: 0.5 })
+  await add({ drop: true, method: 'GET' })
+  const list = async (): Promise<string[]> => (await app.inject('/__mock/faults')).json().faults.map((f: { id: string }) => f.id)
+  t.same(await list(), ['fault-1', 'fault-2', 'fault-3'], 'in the order they are tried')
+  t.same((await app.inject({ method: 'DELETE', url: '/__mock/faults/fault-2' })).json(), { success: true, message: 'Fault rule fault-2 removed' })
+  const gone = await app.inject({ method: 'DELETE', url: '/__mock/faults/fault-2' })
+  t.same([gone.statusCode, gone.json()], [404, { success: false, message: 'Fault rule "fault-2" not found', code: 'FBM_FAULT_NOT_FOUND' }])
+  t.same(await list(), ['fault-1', 'fault-3'])
+  t.same((await app.inject({ method: 'DELETE', url: '/__mock/faults' })).json(), { success: true, message: 'Fault rules cleared' })
+  t.same(await list(), [])
+  await add({ status: 500 })
+  await app.inject({ method: 'POST', url: '/__mock/reset' })
+  t.same(await list(), [], 'reset clears the rules')
+  t.equal((await call(app, { method: 'GET', url: '/repo' })).statusCode, 200)
+})
+
+t.test('a fault rule that cannot work is a 400 naming the field, and no rule is added', async (t) => {
+  const app = await build(t)
+  const cases: Array<[unknown, string]> = [
+    [{ status: 503, delay: 100 }, 'body/delay is not a fault rule field; expected method, path, status, body, delayMs, drop, times, probability'],
+    [{ method: 'POST' }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
+    [{ drop: false }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
+    [{ delayMs: 5, body: { a: 1 } }, 'body/body needs body/status: it is the body of that answer'],
+    [{ drop: true, status: 500 }, 'body/drop and body/status exclude each other: a dropped connection has no answer'],
+    [{ status: 200 }, 'body/status must be at least 400'],
+    [{ status: 503.5 }, 'body/status must be an integer'],
+    [{ delayMs: 30_001 }, 'body/delayMs must be at most 30000'],
+    [{ status: 500, method: 'get' }, 'body/method must be one of GET, HEAD, POST, PUT, DELETE'],
+    [{ status: 500, path: 'repo' }, 'body/path must match pattern "^/"'],
+    [{ status: 500, probability: 1.5 }, 'body/probability must be at most 1'],
+    [{ status: 500, times: 0 }, 'body/times must be at least 1'],
+    [{ status: '500' }, 'body/status must be an integer'],
+    [[{ status: 500 }], 'body must be an object']
+  ]
+  for (const [payload, message] of cases) {
+    const res = await app.inject({ method: 'POST', url: '/__mock/faults', payload: payload as object })
+    t.same([res.statusCode, res.json()], [400, { success: false, message, code: 'FBM_VALIDATION' }], JSON.stringify(payload))
+  }
+  t.same((await app.inject('/__mock/faults')).json().faults, [])
 })

@@ -1,0 +1,100 @@
+// Fault and latency injection: fault rules from the control API, and the Prefer header on each request.
+import fp from 'fastify-plugin'
+import { STATUS_CODES } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { createFaults, type Faults } from '../faults.js'
+import { MAX_DELAY_MS } from '../schemas/control.js'
+import { isOwnUrl, requestTarget } from '../request-target.js'
+import { WWW_AUTHENTICATE } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The fault rules of this app instance. */
+    faults: Faults
+  }
+  interface FastifyRequest {
+    /** Id of the fault rule that fired on this request, for the journal. */
+    faultId: string | undefined
+  }
+}
+
+/** What a `Prefer` header asks of one request: an error status, a delay in ms, or both. */
+export interface Preferences {
+  code?: number
+  delayMs?: number
+}
+
+/**
+ * Reads the preferences the mock honours from a `Prefer` header (RFC 7240; Prism's `code` and `delay`):
+ * `code=404` and `delay=250` (ms, capped at `MAX_DELAY_MS`), case-insensitive, quoted or not, separated by
+ * commas, each perhaps followed by `;` parameters, which are ignored. The first instance of each counts
+ * (RFC 7240 section 2). Other preferences and values that are not whole numbers are ignored.
+ * @param header the header as Node gives it (repeated headers joined with ", "), or undefined
+ */
+export function parsePrefer (header: string | undefined): Preferences {
+  const found: Preferences = {}
+  for (const item of (header ?? '').split(',')) {
+    const match = /^\s*(code|delay)\s*=\s*("?)(\d{1,9})\2\s*(;|$)/i.exec(item)
+    if (match === null) continue
+    const [, name, , digits] = match as unknown as [string, string, string, string]
+    if (name.toLowerCase() === 'code') found.code ??= Number(digits)
+    else found.delayMs ??= Math.min(Number(digits), MAX_DELAY_MS)
+  }
+  return found
+}
+
+/** A response as the routes document it (`jsonResponse`): the example is what that status looks like. */
+interface DocumentedResponse {
+  content: { 'application/json': { example: unknown } }
+}
+
+/** Sends an injected answer: JSON, serialized as it is (not with the route's schema), and WWW-Authenticate on a 401. */
+function sendInjected (reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  if (status === 401) reply.header('www-authenticate', WWW_AUTHENTICATE)
+  return reply.code(status).type('application/json; charset=utf-8').serializer(JSON.stringify).send(body)
+}
+
+/**
+ * Plugin `faults`: decorates `app.faults` (`createFaults`, drawing from `app.randomSource`) and, on requests to
+ * the emulated API (not /__mock, /health or /openapi.*), applies in a preValidation hook, so after auth and
+ * body parsing and before the schema check:
+ * 1. the first fault rule that fires: waits `delayMs`, then destroys the socket (`drop`; journaled with status 0), or answers `status`
+ *    with its `body` (default `{ success: false, message, code: "FBM_INJECTED_FAULT" }`), or lets the request run;
+ * 2. then the `Prefer` header: `delay=` waits that long; `code=` answers that status with the route's documented
+ *    example, if the route documents it as an error (400 or above); otherwise it is ignored, as Prism does.
+ * Waits end early when the app closes, so a long delay never holds `app.close()`.
+ */
+const faultsPlugin: FastifyPluginAsync = async (app) => {
+  app.decorate('faults', createFaults(() => app.randomSource.draw()))
+  app.decorateRequest('faultId', undefined)
+  const closing = new AbortController()
+  app.addHook('preClose', async () => closing.abort())
+  const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {})
+
+  app.addHook('preValidation', async (request, reply) => {
+    if (isOwnUrl(request.url)) return
+    const rule = app.faults.take(requestTarget(request))
+    const prefer = parsePrefer(request.headers.prefer as string | undefined)
+    const delayMs = (rule?.delayMs ?? 0) + (prefer.delayMs ?? 0)
+    if (delayMs > 0) await wait(delayMs)
+    if (rule !== undefined) request.faultId = rule.id
+    if (rule?.drop === true) {
+      request.log.info({ fault: rule.id }, 'fault rule dropped the connection')
+      reply.hijack()
+      request.raw.socket.destroy()
+      // No answer, so no onResponse hook: the journal is told here, with status 0.
+      app.journalRequest(request, reply, 0)
+      return reply
+    }
+    if (rule?.status !== undefined) {
+      const message = `Injected fault ${rule.id}: ${rule.status} ${STATUS_CODES[rule.status] ?? 'Error'}`
+      return sendInjected(reply, rule.status, rule.body ?? { success: false, message, code: 'FBM_INJECTED_FAULT' })
+    }
+    const responses = request.routeOptions.schema?.response as Record<number, DocumentedResponse> | undefined
+    const documented = prefer.code !== undefined && prefer.code >= 400 ? responses?.[prefer.code] : undefined
+    if (documented !== undefined) return sendInjected(reply, prefer.code as number, documented.content['application/json'].example)
+  })
+}
+
+export default fp(faultsPlugin, { name: 'faults', fastify: '5.x', dependencies: ['store', 'journal'] })

@@ -1,0 +1,128 @@
+// Fault injection on the emulated API: fault rules (status, body, delay, drop) and the Prefer header.
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { build, bearer, call, DEV_TOKEN } from '../helper.js'
+import { parsePrefer } from '../../src/plugins/faults.js'
+import type { FaultRuleInput } from '../../src/schemas/control.js'
+
+const LIST = { method: 'GET' as const, url: '/repo/repo-a/apikey' }
+const CREATE = { method: 'POST' as const, url: '/repo/repo-a/apikey', payload: { name: 'k', accessType: 'READ' } }
+
+async function addFault (app: FastifyInstance, rule: FaultRuleInput): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/__mock/faults', payload: rule })
+  if (res.statusCode !== 200) throw new Error(res.body)
+  return res.json().fault.id
+}
+
+const keyCount = async (app: FastifyInstance): Promise<number> => (await call(app, LIST)).json().keys.length
+
+t.test('a status rule answers that status with the error shape instead of running the route', async (t) => {
+  const app = await build(t)
+  const id = await addFault(app, { method: 'POST', path: '/repo/{repoId}/apikey', status: 503, times: 1 })
+  const res = await call(app, CREATE)
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^application\/json; charset=utf-8/)
+  t.same(res.json(), { success: false, message: `Injected fault ${id}: 503 Service Unavailable`, code: 'FBM_INJECTED_FAULT' })
+  t.equal(await keyCount(app), 1, 'no key was created')
+  t.equal((await call(app, CREATE)).statusCode, 200, 'times: 1 has expired')
+  t.same((await app.inject('/__mock/requests?path=/repo/{repoId}/apikey&method=POST')).json().requests.map((e: { status: number, fault?: string }) => [e.status, e.fault]),
+    [[503, id], [200, undefined]], 'the journal names the rule that fired')
+})
+
+t.test('a rule\'s body is sent as given, whatever the route\'s schema; an injected 401 carries WWW-Authenticate', async (t) => {
+  const app = await build(t)
+  await addFault(app, { path: '/repo/repo-a/apikey', method: 'GET', status: 404, body: { anything: ['goes'], success: 'maybe' } })
+  const res = await call(app, LIST)
+  t.same([res.statusCode, res.json()], [404, { anything: ['goes'], success: 'maybe' }])
+  await addFault(app, { method: 'POST', status: 401 })
+  const unauthorized = await call(app, CREATE)
+  t.same([unauthorized.statusCode, unauthorized.headers['www-authenticate'], unauthorized.json().code], [401, 'Bearer realm="flashback"', 'FBM_INJECTED_FAULT'])
+})
+
+t.test('faults apply after auth: a rule never hides a 401, a 403 or a 404 the client should see', async (t) => {
+  const app = await build(t)
+  await addFault(app, { status: 500 })
+  t.equal((await app.inject(LIST)).statusCode, 401, 'no token')
+  t.equal((await call(app, { ...LIST, headers: bearer('test-limited-token'), url: '/repo/repo-b/apikey' })).statusCode, 403)
+  t.equal((await call(app, { ...LIST, url: '/repo/no-such/apikey' })).statusCode, 404)
+  t.equal((await call(app, LIST)).statusCode, 500, 'the authorized request gets the fault')
+  t.same((await app.inject('/__mock/faults')).json().faults[0].hits, 1, 'and only it counts as a hit')
+})
+
+t.test('the mock\'s own routes are never faulted', async (t) => {
+  const app = await build(t)
+  await addFault(app, { status: 500 })
+  for (const url of ['/health', '/openapi.json', '/__mock/state', '/__mock/faults']) {
+    t.equal((await app.inject(url)).statusCode, 200, url)
+  }
+})
+
+t.test('delayMs delays the answer, then the route runs; with a status, the status comes after the delay', async (t) => {
+  const app = await build(t)
+  await addFault(app, { method: 'GET', delayMs: 60, times: 1 })
+  await addFault(app, { method: 'POST', delayMs: 60, status: 500, times: 1 })
+  const slow = await call(app, LIST)
+  t.equal(slow.statusCode, 200)
+  const failed = await call(app, CREATE)
+  t.equal(failed.statusCode, 500)
+  const journal = (await app.inject('/__mock/requests')).json().requests
+  t.ok(journal.every((e: { durationMs: number }) => e.durationMs >= 55), `both took at least the delay (${journal.map((e: { durationMs: number }) => e.durationMs.toFixed(1)).join(', ')} ms)`)
+})
+
+t.test('drop destroys the connection without an answer, and the journal records it with status 0', async (t) => {
+  const app = await build(t)
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const id = await addFault(app, { method: 'GET', path: '/repo/{repoId}/apikey', drop: true, times: 1 })
+  const error = await fetch(`${url}/repo/repo-a/apikey`, { headers: bearer(DEV_TOKEN) }).then(() => undefined, (err: Error) => err)
+  t.match(error, { message: 'fetch failed', cause: { code: 'UND_ERR_SOCKET' } }, 'what the SDK sees on a network failure')
+  const ok = await fetch(`${url}/repo/repo-a/apikey`, { headers: bearer(DEV_TOKEN) })
+  t.equal(ok.status, 200, 'the server goes on; the rule expired')
+  t.same((await app.inject('/__mock/requests')).json().requests.map((e: { status: number, fault?: string }) => [e.status, e.fault]), [[0, id], [200, undefined]])
+})
+
+t.test('a delay ends early when the app closes, so close() is never held by it', async (t) => {
+  const app = await build(t)
+  let resolveArrived = (): void => {}
+  const arrived = new Promise<void>((resolve) => { resolveArrived = resolve })
+  app.addHook('onRequest', async (request) => { if (request.url.startsWith('/repo')) resolveArrived() })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  await addFault(app, { delayMs: 30_000 })
+  const answer = fetch(`${url}/repo/repo-a/apikey`, { headers: bearer(DEV_TOKEN) })
+  await arrived
+  await app.close()
+  t.equal((await answer).status, 200, 'the delayed request is answered when the app closes')
+})
+
+t.test('Prefer: code= answers a documented error status with the route\'s example; anything else is ignored', async (t) => {
+  const app = await build(t)
+  const prefer = async (value: string, request: typeof LIST | typeof CREATE = LIST): Promise<[number, string]> => {
+    const res = await call(app, { ...request, headers: { prefer: value } })
+    return [res.statusCode, res.json().code]
+  }
+  t.same(await prefer('code=404'), [404, 'FBM_REPO_NOT_FOUND'])
+  t.same(await prefer('code=401'), [401, 'FBM_UNAUTHORIZED'])
+  t.same(await prefer('return=minimal, CODE="400"', CREATE), [400, 'FBM_VALIDATION'], 'case-insensitive, quoted, among others')
+  t.same(await prefer('code=418'), [200, undefined], 'a status the route does not document')
+  t.same(await prefer('code=415'), [200, undefined], 'GET routes do not document 415')
+  t.same(await prefer('code=200'), [200, undefined], 'a success status is not an error to inject')
+  t.equal(await keyCount(app), 1, 'no Prefer-injected create ran')
+  t.equal((await app.inject({ ...LIST, headers: { prefer: 'code=404' } })).statusCode, 401, 'after auth, like fault rules')
+  t.equal((await app.inject({ url: '/health', headers: { prefer: 'code=404' } })).statusCode, 200, 'not on the mock\'s own routes')
+})
+
+t.test('Prefer: delay= delays that one answer', async (t) => {
+  const app = await build(t)
+  const res = await call(app, { ...LIST, headers: { prefer: 'delay=60' } })
+  t.equal(res.statusCode, 200)
+  t.ok((await app.inject('/__mock/requests')).json().requests[0].durationMs >= 55, 'took at least 60 ms')
+})
+
+t.test('parsePrefer reads code and delay as RFC 7240 writes them, and caps the delay at 30 s', async (t) => {
+  t.same(parsePrefer(undefined), {})
+  t.same(parsePrefer('code=404'), { code: 404 })
+  t.same(parsePrefer('delay=250'), { delayMs: 250 })
+  t.same(parsePrefer(' Code = "503" ; foo=bar , DELAY=10'), { code: 503, delayMs: 10 })
+  t.same(parsePrefer('code=404, code=500'), { code: 404 }, 'the first instance counts')
+  t.same(parsePrefer('delay=99999999'), { delayMs: 30_000 })
+  t.same(parsePrefer('code=abc, delay=-1, delay=1.5, codex=1, respond-async, wait=5'), {}, 'other preferences and values are ignored')
+})
