@@ -7,6 +7,7 @@ import { BEARER_TOKEN_PATTERN } from './schemas/fixtures.js'
 import { compileChecker } from './validation.js'
 import { DEFAULT_FIXTURES_PATH } from './fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
+import type { DestinationStream } from 'pino'
 
 /** pino log levels, quietest last. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -109,16 +110,18 @@ export interface MockServerOptions {
   journalSize?: number
   /** Deterministic mode: ids, keys, secrets, createdAt and fault draws follow this seed; default random. */
   seed?: string
+  /** Where log lines go (a pino destination: anything with `write(line)`); default stdout. Not a CLI setting. */
+  logStream?: DestinationStream
 }
 
 /**
  * Checks the options of `startMockServer` with the CLI's schema and defaults, except port 0 and log level silent.
- * @param options the options; a fixture document in `fixtures` is left to the caller (the path is then the default)
+ * @param options the options; a fixture document in `fixtures` and `logStream` are left to the caller
  * @returns checked settings
  * @throws ConfigError naming the option, e.g. `Invalid option port 70000: must be <= 65535`
  */
 export function configFromOptions (options: MockServerOptions): Config {
-  const { fixtures, ...rest } = options
+  const { fixtures, logStream, ...rest } = options
   const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
   return checkSettings({
     port: 0,

@@ -12,6 +12,8 @@ export interface Faults {
   remove (id: string): boolean
   /** Removes every rule; ids keep counting, so an old id never names a new rule. */
   clear (): void
+  /** Whether there is no rule: requests then skip matching altogether. */
+  isEmpty (): boolean
   /**
    * The first rule that matches the request (method, and exact path or route pattern) and fires: a rule with
    * `probability` p fires when a draw is below p. A firing counts in `hits` and counts `times` down; at 0 the
@@ -47,6 +49,7 @@ export function createFaults (draw: () => number): Faults {
     clear () {
       rules = []
     },
+    isEmpty: () => rules.length === 0,
     take (target) {
       const rule = rules.find((candidate) => fires(candidate, target))
       if (rule === undefined) return undefined

@@ -28,7 +28,7 @@ export interface MockServer extends MockControl {
  * port of 127.0.0.1 by default, with no log lines.
  *
  * @param options the CLI's settings (`port`, `host`, `fixtures` as a path or a document, `logLevel`, `adminToken`,
- *   `admin`, `journalSize`, `seed`), all optional
+ *   `admin`, `journalSize`, `seed`), all optional, and `logStream`
  * @returns the running server: `url`, `port`, `close()`, and `reset()`, `state()`, `setState(doc)`,
  *   `requests(filter?)`, `addFault(rule)` and the rest of `MockControl`
  * @throws ConfigError for a bad option, FixtureError for bad fixtures, the listen error (EADDRINUSE…) otherwise
@@ -58,7 +58,7 @@ export interface MockServer extends MockControl {
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
   const config = configFromOptions(options)
   const fixtures = await loadStartFixtures(typeof options.fixtures === 'object' ? options.fixtures : config.fixtures, config.adminToken)
-  const app = await buildServer(config, fixtures)
+  const app = await buildServer(config, fixtures, options.logStream)
   const { url, port } = await listen(app, config).catch(async (err: unknown) => {
     await app.close()
     throw err

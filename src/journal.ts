@@ -2,10 +2,34 @@
 import type { JournalEntry, JournalQuery } from './schemas/control.js'
 import { pathMatches } from './request-target.js'
 
+/**
+ * A request as the journal takes it: the body and the answer as JSON text, and the arrival time in ms since the
+ * epoch. Recording stays cheap; they are parsed, redacted and formatted only when read.
+ */
+export type RecordedRequest = Omit<JournalEntry, 'id' | 'timestamp' | 'body' | 'response'> & {
+  startedAtMs: number
+  bodyJson?: string
+  responseJson?: string
+}
+
+/** Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]". */
+const parseRedacted = (json: string): unknown => JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
+
+type Stored = RecordedRequest & { id: number }
+
+/** A stored request as `GET /__mock/requests` shows it: ISO timestamp, parsed body and answer, secrets redacted. */
+const entryOf = ({ id, startedAtMs, bodyJson, responseJson, ...rest }: Stored): JournalEntry => ({
+  id,
+  timestamp: new Date(startedAtMs).toISOString(),
+  ...rest,
+  ...(bodyJson === undefined ? {} : { body: parseRedacted(bodyJson) }),
+  ...(responseJson === undefined ? {} : { response: parseRedacted(responseJson) })
+})
+
 /** A bounded record of requests; memory stays flat however many pass. */
 export interface Journal {
-  /** Keeps an entry (without its id, which the journal assigns), dropping the oldest when full; a no-op when the size is 0. */
-  record (entry: Omit<JournalEntry, 'id'>): void
+  /** Keeps a request (the journal assigns its id), dropping the oldest when full; a no-op when the size is 0. */
+  record (request: RecordedRequest): void
   /** Entries matching every filter given, oldest first, the last `limit` of them, and how many matched. */
   list (query: JournalQuery): { total: number, requests: JournalEntry[] }
   /** Forgets every entry; ids keep counting. */
@@ -17,10 +41,10 @@ export interface Journal {
  * @param size how many entries to keep; 0 keeps none
  */
 export function createJournal (size: number): Journal {
-  const ring: JournalEntry[] = []
+  const ring: Stored[] = []
   let next = 0
   let lastId = 0
-  const matches = (e: JournalEntry, { method, path, status }: JournalQuery): boolean =>
+  const matches = (e: Stored, { method, path, status }: JournalQuery): boolean =>
     (method === undefined || e.method === method.toUpperCase()) &&
     (path === undefined || pathMatches(path, e)) &&
     (status === undefined || e.status === status)
@@ -34,7 +58,7 @@ export function createJournal (size: number): Journal {
       // Oldest first: once full, the oldest entry is where the next one will go.
       const ordered = [...ring.slice(next), ...ring.slice(0, next)]
       const found = ordered.filter((e) => matches(e, query))
-      return { total: found.length, requests: query.limit === undefined ? found : found.slice(-query.limit) }
+      return { total: found.length, requests: (query.limit === undefined ? found : found.slice(-query.limit)).map(entryOf) }
     },
     clear () {
       ring.length = 0

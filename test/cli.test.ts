@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os'
 import { copyFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRandomSource } from '../src/random-source.js'
 import { CLI, CLI_TIMEOUT_MS, runCli, spawnChild, spawnNode, startCli } from './cli-helper.js'
 import { within } from './helper.js'
 import { rawConnect } from './raw-socket.js'
@@ -113,15 +114,17 @@ t.test('settings come from the environment, the ready line names the bound addre
   copyFileSync(DEFAULT_FIXTURES_PATH, fixtures)
   const before = { text: readFileSync(fixtures, 'utf8'), mtime: statSync(fixtures).mtimeMs }
   const host = hasIpv6Loopback ? '::1' : '127.0.0.1'
-  const server = await startCli(t, [], { FLASHBACK_MOCK_FIXTURES: fixtures, LOG_LEVEL: 'warn', HOST: host })
+  const server = await startCli(t, [], { FLASHBACK_MOCK_FIXTURES: fixtures, LOG_LEVEL: 'warn', HOST: host, FLASHBACK_MOCK_SEED: 'cli-seed' })
   t.match(server.url, hasIpv6Loopback ? /^http:\/\/\[::1\]:\d+$/ : /^http:\/\/127\.0\.0\.1:\d+$/, 'IPv6 in brackets')
   t.equal(server.logs[0]?.fixtures, fixtures, 'the ready line names the fixture file')
+  t.equal(server.logs[0]?.seed, 'cli-seed', 'and the seed')
   const res = await fetch(`${server.url}/repo/repo-backups/apikey`, {
     method: 'POST',
     headers: { Authorization: 'Bearer dev-token', 'Content-Type': 'application/json' },
     body: JSON.stringify({ name: 'n', accessType: 'ADMIN' })
   })
   t.equal(res.status, 200)
+  t.equal((await res.json() as { id: string }).id, createRandomSource('cli-seed').id(21), 'the seeded id, as in-process')
   t.equal(await server.stop(), 0)
   t.same({ text: readFileSync(fixtures, 'utf8'), mtime: statSync(fixtures).mtimeMs }, before)
   t.same(server.logs.map((l) => l.msg), [`flashback-mock listening on ${server.url}`], 'LOG_LEVEL=warn hides request lines but not the ready line')

@@ -1,7 +1,7 @@
 // Settings: flags beat environment variables beat defaults; a bad one is one line naming it.
 import t from 'tap'
 import { resolve } from 'node:path'
-import { ConfigError, HELP, resolveConfig } from '../src/config.js'
+import { ConfigError, configFromOptions, HELP, resolveConfig } from '../src/config.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 
 t.test('defaults', async (t) => {
@@ -58,4 +58,23 @@ t.test('the admin token comes from --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN; 
   t.throws(() => resolveConfig(['--journal-size', 'lots'], {}), new ConfigError('Invalid --journal-size "lots": must be an integer'))
   t.throws(() => resolveConfig(['--admin-token='], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'an empty flag is refused, not taken as "open"')
   t.throws(() => resolveConfig(['--admin-token', 'has space secret'], {}), new ConfigError('Invalid --admin-token: must match pattern "^[A-Za-z0-9._~+/-]+=*$"'), 'a bad token is named, never echoed')
+})
+
+t.test('the seed comes from --seed or FLASHBACK_MOCK_SEED; empty in the environment is unset, an empty flag is refused', async (t) => {
+  const config = (argv: string[], env: Record<string, string>): unknown => (resolveConfig(argv, env) as { config: unknown }).config
+  t.match(config([], { FLASHBACK_MOCK_SEED: 'from-env' }), { seed: 'from-env' })
+  t.match(config(['--seed', 'from flag, any text'], { FLASHBACK_MOCK_SEED: 'from-env' }), { seed: 'from flag, any text' })
+  t.notOk('seed' in (config([], { FLASHBACK_MOCK_SEED: '' }) as object), 'random')
+  t.throws(() => resolveConfig(['--seed='], {}), new ConfigError('Invalid --seed "": must be 1 or more characters long'))
+  t.match(HELP, /--seed <value> +FLASHBACK_MOCK_SEED +deterministic ids/)
+})
+
+t.test('configFromOptions: startMockServer\'s options, checked like the CLI\'s, with port 0 and silent logs by default', async (t) => {
+  t.same(configFromOptions({}), { port: 0, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'silent', journalSize: 1000, admin: true })
+  t.same(configFromOptions({ port: 3001, fixtures: 'my.json', seed: 's', adminToken: 'a', admin: false, journalSize: 0, logLevel: 'info', host: '::1', logStream: process.stdout }),
+    { port: 3001, host: '::1', fixtures: resolve('my.json'), logLevel: 'info', journalSize: 0, admin: false, seed: 's', adminToken: 'a' })
+  t.equal(configFromOptions({ fixtures: { tokens: [], repos: [] } }).fixtures, DEFAULT_FIXTURES_PATH, 'a fixture document is the caller\'s to load')
+  t.same(configFromOptions({ port: undefined }).port, 0, 'undefined is the default')
+  t.throws(() => configFromOptions({ logLevel: 'loud' as never }), new ConfigError('Invalid option logLevel "loud": must be one of fatal, error, warn, info, debug, trace, silent'))
+  t.throws(() => configFromOptions({ port: '3000' as never }), new ConfigError('Invalid option port "3000": must be an integer'), 'types are strict')
 })

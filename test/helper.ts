@@ -5,6 +5,7 @@ import type { EventEmitter } from 'node:events'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Fixtures } from '../src/schemas/fixtures.js'
+import { startMockServer, type MockServer, type MockServerOptions } from '../src/index.js'
 
 /** A token that may use every repo. */
 export const DEV_TOKEN = 'test-dev-token'
@@ -45,6 +46,13 @@ export async function build (t: Test, options: Partial<AppOptions> = {}): Promis
   const app = await buildApp({ fixtures: testFixtures(), logLevel: 'silent', ...options })
   t.teardown(() => app.close())
   return app
+}
+
+/** Starts a mock with `startMockServer` (test fixtures unless given) on a free loopback port, and closes it when the test ends. */
+export async function serve (t: Test, options: MockServerOptions = {}): Promise<MockServer> {
+  const server = await startMockServer({ fixtures: testFixtures(), ...options })
+  t.teardown(() => server.close())
+  return server
 }
 
 /** `Authorization` header for a token. */

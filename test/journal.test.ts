@@ -3,7 +3,7 @@ import t from 'tap'
 import { createJournal } from '../src/journal.js'
 
 const entry = (method: string, path: string, status: number, route: string | null = null): Parameters<ReturnType<typeof createJournal>['record']>[0] =>
-  ({ timestamp: '2026-01-01T00:00:00.000Z', method, url: path, path, route, params: {}, query: {}, headers: {}, status, durationMs: 1 })
+  ({ startedAtMs: Date.UTC(2026, 0, 1), method, url: path, path, route, params: {}, query: {}, headers: {}, status, durationMs: 1 })
 
 t.test('keeps the last N entries, oldest first, with ids that keep counting', async (t) => {
   const journal = createJournal(100)
@@ -31,6 +31,17 @@ t.test('filters combine with AND; path matches the exact path or the route patte
   t.same(ids({ status: 404 }), [3])
   t.same(ids({ method: 'POST', status: 200 }), [1])
   t.same(journal.list({ path: '/repo/{repoId}/apikey', limit: 2 }), { total: 3, requests: journal.list({}).requests.slice(1, 3) })
+})
+
+t.test('bodies and answers are kept as text and shown parsed, every secret redacted, with an ISO timestamp', async (t) => {
+  const journal = createJournal(1)
+  journal.record({ ...entry('POST', '/x', 200), bodyJson: '{"secret":"s1","a":[{"secret":"s2"}]}', responseJson: '{"id":"k","secret":"s3"}' })
+  t.match(journal.list({}).requests[0], {
+    timestamp: '2026-01-01T00:00:00.000Z',
+    body: { secret: '[redacted]', a: [{ secret: '[redacted]' }] },
+    response: { id: 'k', secret: '[redacted]' }
+  })
+  t.notOk('bodyJson' in (journal.list({}).requests[0] as object), 'the text is not shown')
 })
 
 t.test('size 0 keeps nothing', async (t) => {

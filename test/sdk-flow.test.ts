@@ -1,19 +1,20 @@
 // The whole API-key lifecycle over a real socket, driven the way the official SDK drives it, plus concurrency.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build, DEV_TOKEN, LIMITED_TOKEN } from './helper.js'
+import type { Test } from 'tap'
+import { DEV_TOKEN, LIMITED_TOKEN, serve } from './helper.js'
 import { HttpError, SdkClient } from './sdk-client.js'
 
-async function serve (t: Parameters<typeof build>[0]): Promise<{ app: FastifyInstance, sdk: SdkClient }> {
-  const app = await build(t)
-  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+/** A mock started as test code starts it (startMockServer), and the SDK stand-in pointed at it. */
+async function serveSdk (t: Test): Promise<{ app: FastifyInstance, sdk: SdkClient }> {
+  const { app, url } = await serve(t)
   const sdk = new SdkClient(url)
   sdk.setAuthToken(DEV_TOKEN)
   return { app, sdk }
 }
 
 t.test('create, list, update, list, delete, list, then delete and update again are 404', async (t) => {
-  const { sdk } = await serve(t)
+  const { sdk } = await serveSdk(t)
   const created = await sdk.createRepoKey({ repoId: 'repo-a', name: 'uploader', accessType: 'WRITE' })
   t.match(created, { success: true, id: String, key: String, secret: String })
 
@@ -37,7 +38,7 @@ t.test('create, list, update, list, delete, list, then delete and update again a
 })
 
 t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) => {
-  const { sdk } = await serve(t)
+  const { sdk } = await serveSdk(t)
   const all = await sdk.getStorageRepos()
   t.same(all.repos.map((r: { id: string }) => r.id), ['repo-a', 'repo-b'])
   t.same(all.repos[0].buckets, [])
@@ -48,7 +49,7 @@ t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) =
 })
 
 t.test('errors reach the SDK as HttpError with a JSON body it can read', async (t) => {
-  const { sdk } = await serve(t)
+  const { sdk } = await serveSdk(t)
   sdk.setAuthToken(LIMITED_TOKEN)
   t.match(await sdk.getRepoKeys('repo-b').catch((e: unknown) => e), { status: 403, data: { success: false, code: 'FBM_FORBIDDEN', message: String } })
   sdk.setAuthToken('nope')
@@ -56,7 +57,7 @@ t.test('errors reach the SDK as HttpError with a JSON body it can read', async (
 })
 
 t.test('500 concurrent creates on one repo give 500 distinct keys, and the list grows by exactly 500', async (t) => {
-  const { sdk } = await serve(t)
+  const { sdk } = await serveSdk(t)
   const before = (await sdk.getRepoKeys('repo-b')).keys.length
   const created = await Promise.all(Array.from({ length: 500 }, (_, i) => sdk.createRepoKey({ repoId: 'repo-b', name: `k${i}`, accessType: 'READ' })))
   t.equal(new Set(created.map((c) => c.id)).size, 500)
@@ -67,7 +68,7 @@ t.test('500 concurrent creates on one repo give 500 distinct keys, and the list 
 })
 
 t.test('interleaved creates, updates and deletes: each answer is the right one, and no key is half-written', async (t) => {
-  const { sdk } = await serve(t)
+  const { sdk } = await serveSdk(t)
   const seed = await Promise.all(Array.from({ length: 50 }, (_, i) => sdk.createRepoKey({ repoId: 'repo-b', name: `READ-${i}-seed`, accessType: 'READ' })))
   const ids = seed.map((c) => c.id as string)
   const deleted = new Set(ids.filter((_, i) => i % 5 === 0))

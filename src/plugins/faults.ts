@@ -73,9 +73,10 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
   const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {})
 
   app.addHook('preValidation', async (request, reply) => {
-    if (isOwnUrl(request.url)) return
+    const header = request.headers.prefer as string | undefined
+    if ((app.faults.isEmpty() && header === undefined) || isOwnUrl(request.url)) return
     const rule = app.faults.take(requestTarget(request))
-    const prefer = parsePrefer(request.headers.prefer as string | undefined)
+    const prefer = parsePrefer(header)
     const delayMs = (rule?.delayMs ?? 0) + (prefer.delayMs ?? 0)
     if (delayMs > 0) await wait(delayMs)
     if (rule !== undefined) request.faultId = rule.id

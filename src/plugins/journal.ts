@@ -27,14 +27,14 @@ export interface JournalPluginOptions {
   size: number
 }
 
-/** Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]". */
-const parseRedacted = (json: string): unknown => JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
-
 /** `Bearer sha256:1a2b3c4d`: the scheme and a fingerprint that tells tokens apart without showing one. */
 function fingerprint (authorization: string): string {
   const { scheme, credentials } = parseAuthorization(authorization)
   return `${scheme} sha256:${tokenDigest(credentials).toString('hex').slice(0, 8)}`
 }
+
+/** How many Authorization headers' fingerprints are remembered; a client sends few, so a hash per request is rare. */
+const FINGERPRINT_CACHE_SIZE = 64
 
 /**
  * Plugin `journal`: decorates `app.journal` (`createJournal(size)`) and records every answered request
@@ -45,32 +45,48 @@ function fingerprint (authorization: string): string {
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
   app.decorate('journal', createJournal(size))
   app.decorateRequest('journalResponse', undefined)
+  // Per app, and emptied when full, so memory stays flat whatever headers arrive.
+  const fingerprints = new Map<string, string>()
+  const fingerprintOf = (authorization: string): string => {
+    let found = fingerprints.get(authorization)
+    if (found === undefined) {
+      if (fingerprints.size === FINGERPRINT_CACHE_SIZE) fingerprints.clear()
+      found = fingerprint(authorization)
+      fingerprints.set(authorization, found)
+    }
+    return found
+  }
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
     if (size === 0 || request.method === 'OPTIONS' || isOwnUrl(request.url)) return
     const { authorization, ...headers } = request.headers
     app.journal.record({
-      timestamp: new Date(Date.now() - reply.elapsedTime).toISOString(),
+      startedAtMs: Date.now() - reply.elapsedTime,
       ...requestTarget(request),
       url: request.url,
       params: request.is404 ? {} : request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
-      headers: authorization === undefined ? headers : { ...headers, authorization: fingerprint(authorization) },
-      ...(request.body === undefined ? {} : { body: parseRedacted(JSON.stringify(request.body)) }),
+      headers: authorization === undefined ? headers : { ...headers, authorization: fingerprintOf(authorization) },
+      ...(request.body === undefined ? {} : { bodyJson: JSON.stringify(request.body) }),
       status,
-      ...(request.journalResponse === undefined ? {} : { response: parseRedacted(request.journalResponse) }),
+      ...(request.journalResponse === undefined ? {} : { responseJson: request.journalResponse }),
       ...(request.faultId === undefined ? {} : { fault: request.faultId }),
       durationMs: reply.elapsedTime
     })
   })
   // A journal of size 0 keeps nothing: no hooks then, so requests pay nothing for it.
   if (size === 0) return
-  app.addHook('onSend', async (request, reply, payload) => {
-    const json = String(reply.getHeader('content-type')).startsWith('application/json')
-    if (reply.statusCode < 300 && json && typeof payload === 'string') request.journalResponse = payload
-    return payload
+  // Callback hooks: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode < 300 && typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('application/json')) {
+      request.journalResponse = payload
+    }
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request, reply) => app.journalRequest(request, reply))
+  app.addHook('onResponse', (request, reply, done) => {
+    app.journalRequest(request, reply)
+    done()
+  })
 }
 
 export default fp(journalPlugin, { name: 'journal', fastify: '5.x' })

@@ -4,7 +4,8 @@ import Fastify from 'fastify'
 import type { Socket } from 'node:net'
 import errorsPlugin, { clientErrorHandler } from '../../src/plugins/errors.js'
 import jsonBodyPlugin from '../../src/plugins/json-body.js'
-import { build, call, captureLogs, DEV_TOKEN } from '../helper.js'
+import { build, call, captureLogs, DEV_TOKEN, serve } from '../helper.js'
+import type { MockServerOptions } from '../../src/index.js'
 import { rawBody, rawConnect, rawRequest } from '../raw-socket.js'
 
 const url = '/repo/repo-a/apikey'
@@ -93,9 +94,9 @@ t.test('the server keeps working after every kind of error', async (t) => {
   t.same(app.store.listKeys('repo-a').map((k) => k.name), ['existing', 'after'])
 })
 
-/** Builds an app (options as for `build`) and listens on a free loopback port; resolves with its URL. */
-async function listening (t: Test, options: Parameters<typeof build>[1] = {}): Promise<string> {
-  return (await build(t, options)).listen({ port: 0, host: '127.0.0.1' })
+/** Starts a mock (startMockServer) on a free loopback port; resolves with its URL. */
+async function listening (t: Test, options: MockServerOptions = {}): Promise<string> {
+  return (await serve(t, options)).url
 }
 
 t.test('requests Node cannot parse get the error shape over a real socket, and their bytes are not logged', async (t) => {

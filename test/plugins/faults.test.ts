@@ -37,6 +37,9 @@ t.test('a rule\'s body is sent as given, whatever the route\'s schema; an inject
   await addFault(app, { method: 'POST', status: 401 })
   const unauthorized = await call(app, CREATE)
   t.same([unauthorized.statusCode, unauthorized.headers['www-authenticate'], unauthorized.json().code], [401, 'Bearer realm="flashback"', 'FBM_INJECTED_FAULT'])
+  await app.inject({ method: 'DELETE', url: '/__mock/faults' })
+  const id = await addFault(app, { status: 599 })
+  t.same((await call(app, LIST)).json(), { success: false, message: `Injected fault ${id}: 599 Error`, code: 'FBM_INJECTED_FAULT' }, 'a status without a reason phrase')
 })
 
 t.test('faults apply after auth: a rule never hides a 401, a 403 or a 404 the client should see', async (t) => {

@@ -2,7 +2,8 @@
 import t from 'tap'
 import { once } from 'node:events'
 import type { FastifyInstance } from 'fastify'
-import { build, DEV_TOKEN, within } from '../helper.js'
+import type { Test } from 'tap'
+import { DEV_TOKEN, serve, within } from '../helper.js'
 import { rawConnect } from '../raw-socket.js'
 
 const BODY = JSON.stringify({ name: 'in flight', accessType: 'READ' })
@@ -10,9 +11,10 @@ const BODY = JSON.stringify({ name: 'in flight', accessType: 'READ' })
 const HELD = `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY.slice(0, 5)}`
 const LIST = `GET /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\n\r\n`
 
-async function listening (t: Parameters<typeof build>[0]): Promise<{ app: FastifyInstance, url: string }> {
-  const app = await build(t)
-  return { app, url: await app.listen({ port: 0, host: '127.0.0.1' }) }
+/** A mock started with startMockServer: its app, to close, and its URL. */
+async function listening (t: Test): Promise<{ app: FastifyInstance, url: string }> {
+  const { app, url } = await serve(t)
+  return { app, url }
 }
 
 /** Splits raw HTTP/1.1 text into its answers' status lines and `connection` headers. */

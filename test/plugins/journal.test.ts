@@ -1,6 +1,12 @@
 // What the journal records of each request, and what it must never keep.
 import t from 'tap'
-import { build, bearer, call, DEV_TOKEN } from '../helper.js'
+import { fileURLToPath } from 'node:url'
+import { createHash } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { connect } from 'node:net'
+import { once } from 'node:events'
+import { build, bearer, call, DEV_TOKEN, waitUntil } from '../helper.js'
+import { CLI_TIMEOUT_MS, startCli } from '../cli-helper.js'
 
 t.test('each request to the emulated API is recorded: route, params, query, body, status, answer, time', async (t) => {
   const app = await build(t)
@@ -45,6 +51,15 @@ t.test('the token never: authorization is its scheme and a fingerprint; secrets 
   t.equal(first.body.secret, '[redacted]')
 })
 
+t.test('each fingerprint is the token\'s own, past the 64 the journal remembers', async (t) => {
+  const app = await build(t)
+  const tokens = Array.from({ length: 70 }, (_, i) => `token-${i}`)
+  for (const token of [...tokens, tokens[0] as string]) await app.inject({ url: '/repo', headers: bearer(token) })
+  const shown = (await app.inject('/__mock/requests')).json().requests.map((e: { headers: { authorization: string } }) => e.headers.authorization)
+  const expected = [...tokens, tokens[0] as string].map((token) => `Bearer sha256:${createHash('sha256').update(token).digest('hex').slice(0, 8)}`)
+  t.same(shown, expected)
+})
+
 t.test('the mock\'s own routes and CORS preflights are not recorded', async (t) => {
   const app = await build(t)
   for (const url of ['/health', '/openapi.json', '/openapi.yaml', '/__mock/state', '/__mock/requests?limit=1']) await app.inject(url)
@@ -56,4 +71,46 @@ t.test('journalSize 0 turns it off', async (t) => {
   const app = await build(t, { journalSize: 0 })
   await call(app, { method: 'GET', url: '/repo' })
   t.same((await app.inject('/__mock/requests')).json(), { success: true, total: 0, requests: [] })
+})
+
+t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly the last 100, and its heap stays flat', async (t) => {
+  // The CLI runs without coverage (tap's processinfo reads _TAPJS_PROCESSINFO_COVERAGE_), which would triple its time; a preload reports
+  // its heap after a full GC on SIGWINCH (close-with-grace takes SIGUSR1 and SIGUSR2).
+  const heapProbe = fileURLToPath(new URL('../probes/report-heap.js', import.meta.url))
+  const server = await startCli(t, ['--journal-size', '100', '--log-level', 'warn'], { _TAPJS_PROCESSINFO_COVERAGE_: '0' }, ['--expose-gc', '--import', heapProbe])
+  const { port } = new URL(server.url)
+  const socket = connect(Number(port), '127.0.0.1')
+  t.teardown(() => socket.destroy())
+  await once(socket, 'connect')
+  // 500 pipelined at a time on one keep-alive connection: the answers are counted, not kept.
+  let answered = 0
+  let tail = ''
+  socket.on('data', (chunk: Buffer) => {
+    const text = tail + chunk.toString('latin1')
+    answered += text.split('HTTP/1.1 200 ').length - 1
+    tail = text.slice(-12)
+  })
+  const reports = server.child.stderr as Readable
+  let stderrText = ''
+  reports.on('data', (chunk) => { stderrText += chunk })
+  let sent = 0
+  const heapAfter = async (total: number): Promise<number> => {
+    while (sent < total) {
+      const batch = Array.from({ length: 500 }, () => `GET /repo/repo-photos/apikey?n=${++sent} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token\r\n\r\n`)
+      socket.write(batch.join(''))
+      await waitUntil(socket, 'data', () => answered === sent ? true : undefined, { ms: CLI_TIMEOUT_MS, what: `${sent} answers`, seen: () => `${answered} answers` })
+    }
+    stderrText = ''
+    const heap = waitUntil(reports, 'data', () => /heap (\d+)\n/.exec(stderrText)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => stderrText })
+    server.child.kill('SIGWINCH')
+    return Number(await heap)
+  }
+  const at2000 = await heapAfter(2000)
+  const at20000 = await heapAfter(20000)
+  const { total, requests } = await (await fetch(`${server.url}/__mock/requests`)).json() as { total: number, requests: Array<{ id: number, url: string }> }
+  t.equal(total, 100)
+  t.same([requests[0]?.id, requests[99]?.id, requests[0]?.url, requests[99]?.url], [19901, 20000, '/repo/repo-photos/apikey?n=19901', '/repo/repo-photos/apikey?n=20000'], 'the last 100 of 20,000')
+  const growth = (at20000 - at2000) / at2000
+  t.ok(growth < 0.1, `heap after GC grew ${(growth * 100).toFixed(1)}% from 2,000 to 20,000 requests (${(at2000 / 2 ** 20).toFixed(1)} → ${(at20000 / 2 ** 20).toFixed(1)} MiB)`)
+  t.equal(await server.stop(), 0)
 })
