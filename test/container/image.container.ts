@@ -3,6 +3,7 @@
 import t from 'tap'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
+import { MockControl } from '../../src/index.js'
 
 const IMAGE = process.env.FLASHBACK_MOCK_IMAGE ?? 'flashback-mock:latest'
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim()
@@ -14,7 +15,7 @@ const CUSTOM_FIXTURES = JSON.stringify({
 
 const baseUrl = (c: StartedTestContainer): string => `http://${c.getHost()}:${c.getMappedPort(3000)}`
 
-t.test('the README recipe: start, wait for /health, create a key, see 401 without a token, stop', async (t) => {
+t.test('the README recipe: start, wait for the ready line, create a key, see 401 without a token, ask MockControl what it received, reset, stop', async (t) => {
   const container = await new GenericContainer(IMAGE)
     .withExposedPorts(3000)
     .withWaitStrategy(Wait.forLogMessage(/flashback-mock listening on/))
@@ -33,6 +34,18 @@ t.test('the README recipe: start, wait for /health, create a key, see 401 withou
   const anonymous = await fetch(`${url}/repo/repo-photos/apikey`, { method: 'POST' })
   t.equal(anonymous.status, 401)
   t.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="flashback"')
+
+  const control = new MockControl(url)
+  t.match(await control.requests({ method: 'POST', path: '/repo/{repoId}/apikey' }), [
+    { status: 200, body: { name: 'from a container' }, response: { secret: '[redacted]' } },
+    { status: 401 }
+  ], 'the journal has both calls, the secret redacted')
+  await control.addFault({ method: 'GET', path: '/repo', status: 503, times: 1 })
+  t.equal((await fetch(`${url}/repo`, { headers: { Authorization: 'Bearer dev-token' } })).status, 503, 'an injected fault')
+  await control.reset()
+  t.same([await control.requests(), await control.faults()], [[], []], 'reset clears the journal and the faults')
+  const keys = await fetch(`${url}/repo/repo-photos/apikey`, { headers: { Authorization: 'Bearer dev-token' } })
+  t.same(((await keys.json()) as { keys: Array<{ id: string }> }).keys.map((k) => k.id), ['key-photos-reader'], 'and the state: the created key is gone, no restart')
 })
 
 t.test('a mounted fixture file replaces the bundled one; the ready line is JSON with fixed text', async (t) => {
