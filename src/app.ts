@@ -20,7 +20,8 @@ import openapiRoutes from './routes/openapi.js'
 import apikeyRoutes from './routes/apikey.js'
 import repoRoutes from './routes/repo.js'
 import controlRoutes from './routes/control.js'
-import { CONTROL_PREFIX, CONTROL_URL } from './schemas/control.js'
+import { CONTROL_PREFIX } from './schemas/control.js'
+import { isControlRequest } from './request-target.js'
 
 /** What `buildApp` needs. */
 export interface AppOptions {
@@ -103,7 +104,7 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   // The control API is for test code, not pages: no CORS there, so no page on another origin can read the
   // state (every token) or replace it on a developer's machine.
   await app.register(cors, {
-    delegator: (request, callback) => callback(null, CONTROL_URL.test(request.url) ? { origin: false } : CORS)
+    delegator: (request, callback) => callback(null, isControlRequest(request as FastifyRequest) ? { origin: false } : CORS)
   })
   await app.register(jsonBody)
   await app.register(errors)

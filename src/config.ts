@@ -71,6 +71,12 @@ export const HELP = [
 
 const checkConfig = compileChecker(ConfigSchema)
 
+/** A value as a message quotes it: JSON, numbers as JavaScript writes them (NaN, Infinity), cut at 80 characters. */
+function quote (value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value)
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text
+}
+
 /**
  * Checks settings against `ConfigSchema` and makes the fixtures path absolute.
  * @param candidate the settings, numbers already numbers where they could be
@@ -83,7 +89,7 @@ function checkSettings (candidate: Record<string, unknown>, describe: (name: str
   if (!result.ok) {
     const name = String(result.problem.path[0])
     // A secret is named but never echoed, even a malformed one.
-    const value = name === 'adminToken' ? '' : ` ${JSON.stringify(shown[name])}`
+    const value = name === 'adminToken' ? '' : ` ${quote(shown[name])}`
     throw new ConfigError(`Invalid ${describe(name)}${value}: ${result.problem.expected}`)
   }
   return { ...result.value, fixtures: resolve(result.value.fixtures) }
@@ -118,10 +124,15 @@ export interface MockServerOptions {
  * Checks the options of `startMockServer` with the CLI's schema and defaults, except port 0 and log level silent.
  * @param options the options; a fixture document in `fixtures` and `logStream` are left to the caller
  * @returns checked settings
- * @throws ConfigError naming the option, e.g. `Invalid option port 70000: must be <= 65535`
+ * @throws ConfigError naming the option, e.g. `Invalid option port 70000: must be at most 65535`, or an unknown option
  */
 export function configFromOptions (options: MockServerOptions): Config {
   const { fixtures, logStream, ...rest } = options
+  const unknown = Object.keys(rest).find((name) => !(Object.hasOwn(ConfigSchema.properties, name)))
+  if (unknown !== undefined) throw new ConfigError(`Unknown option ${unknown}: expected ${[...Object.keys(ConfigSchema.properties), 'logStream'].join(', ')}`)
+  if (fixtures !== undefined && (fixtures === null || !['string', 'object'].includes(typeof fixtures))) {
+    throw new ConfigError(`Invalid option fixtures ${quote(fixtures)}: must be a file path or a fixture document`)
+  }
   const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
   return checkSettings({
     port: 0,

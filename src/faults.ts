@@ -12,6 +12,10 @@ export interface Faults {
   remove (id: string): boolean
   /** Removes every rule; ids keep counting, so an old id never names a new rule. */
   clear (): void
+  /** Removes every rule and counts ids from fault-1 again, as a reset does, so a test that resets gets the same ids. */
+  reset (): void
+  /** How many rules are in force. */
+  size (): number
   /** Whether there is no rule: requests then skip matching altogether. */
   isEmpty (): boolean
   /**
@@ -49,6 +53,11 @@ export function createFaults (draw: () => number): Faults {
     clear () {
       rules = []
     },
+    reset () {
+      rules = []
+      lastId = 0
+    },
+    size: () => rules.length,
     isEmpty: () => rules.length === 0,
     take (target) {
       const rule = rules.find((candidate) => fires(candidate, target))

@@ -12,8 +12,25 @@ export type RecordedRequest = Omit<JournalEntry, 'id' | 'timestamp' | 'body' | '
   responseJson?: string
 }
 
-/** Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]". */
-const parseRedacted = (json: string): unknown => JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
+/** Longest body or answer the journal keeps, in bytes of JSON text (64 KiB); a longer one is shown as a note. */
+export const MAX_RECORDED_JSON = 64 * 1024
+
+/** JSON text as the journal keeps it: as it is up to `MAX_RECORDED_JSON` characters, else a JSON string saying so. */
+const capped = (json: string | undefined): string | undefined => json === undefined || json.length <= MAX_RECORDED_JSON
+  ? json
+  : JSON.stringify(`[not recorded: ${json.length} characters, over the journal's ${MAX_RECORDED_JSON}]`)
+
+/**
+ * Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]"; text nested too deeply
+ * to walk is shown as a note instead, never as raw text.
+ */
+function parseRedacted (json: string): unknown {
+  try {
+    return JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
+  } catch {
+    return '[not recorded: nested too deeply to show]'
+  }
+}
 
 type Stored = RecordedRequest & { id: number }
 
@@ -26,7 +43,7 @@ const entryOf = ({ id, startedAtMs, bodyJson, responseJson, ...rest }: Stored): 
   ...(responseJson === undefined ? {} : { response: parseRedacted(responseJson) })
 })
 
-/** A bounded record of requests; memory stays flat however many pass. */
+/** A bounded record of requests; memory stays flat however many pass (at most size × 2 × 64 KiB of bodies). */
 export interface Journal {
   /** Keeps a request (the journal assigns its id), dropping the oldest when full; a no-op when the size is 0. */
   record (request: RecordedRequest): void
@@ -51,7 +68,7 @@ export function createJournal (size: number): Journal {
   return {
     record (entry) {
       if (size === 0) return
-      ring[next] = { id: ++lastId, ...entry }
+      ring[next] = { id: ++lastId, ...entry, bodyJson: capped(entry.bodyJson), responseJson: capped(entry.responseJson) }
       next = (next + 1) % size
     },
     list (query) {

@@ -2,6 +2,7 @@
 import type { Fixtures } from './schemas/fixtures.js'
 import type { FaultRule, FaultRuleInput, JournalEntry } from './schemas/control.js'
 import { CONTROL_PREFIX } from './schemas/control.js'
+import { BEARER_TOKEN_PATTERN } from './schemas/fixtures.js'
 
 /** Filters of `requests()`, combined with AND: as `GET /__mock/requests` takes them. */
 export interface RequestFilter {
@@ -15,11 +16,11 @@ export interface RequestFilter {
   limit?: number
 }
 
-/** A control API call that did not answer 2xx: the status and the mock's `{ message, code }`. */
+/** A control API call that did not answer 2xx (status 0: no answer at all, the mock is not there): the status and the mock's `{ message, code }`. */
 export class MockControlError extends Error {
   override name = 'MockControlError'
   /**
-   * @param status the HTTP status, e.g. 400, 401, 404
+   * @param status the HTTP status, e.g. 400, 401, 404; 0 when the mock could not be reached
    * @param code the error body's code, e.g. FBM_VALIDATION; undefined when the body was not the error shape
    * @param message the error body's message, prefixed with the call
    */
@@ -48,20 +49,33 @@ export class MockControl {
   readonly #headers: Record<string, string>
 
   /**
-   * @param baseUrl the mock's URL, e.g. `http://127.0.0.1:3000` (a trailing slash is fine)
+   * @param baseUrl the mock's URL, e.g. `http://127.0.0.1:3000`; a path prefix (behind a proxy) is kept, a
+   *   trailing slash, a query and a fragment are dropped
    * @param adminToken the admin token, when the mock was started with `--admin-token`
+   * @throws TypeError when baseUrl is not an absolute URL, or adminToken is not a bearer token (RFC 6750 characters)
    */
   constructor (baseUrl: string | URL, adminToken?: string) {
-    this.#base = `${String(baseUrl).replace(/\/+$/, '')}${CONTROL_PREFIX}`
+    const url = new URL(baseUrl)
+    // Checked here, and never echoed: fetch's own error would quote the header, token and all.
+    if (adminToken !== undefined && !new RegExp(BEARER_TOKEN_PATTERN).test(adminToken)) throw new TypeError('adminToken is not a bearer token: RFC 6750 characters only')
+    this.#base = `${url.origin}${url.pathname.replace(/\/+$/, '')}${CONTROL_PREFIX}`
     this.#headers = adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` }
   }
 
   async #call<T> (method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.#base}${path}`, {
-      method,
-      headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
+    let response: Response
+    try {
+      response = await fetch(`${this.#base}${path}`, {
+        method,
+        headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+    } catch (err) {
+      // fetch's own TypeError names the network error in its cause (ECONNREFUSED, "bad port"), or itself.
+      const { message, cause } = err as Error & { cause?: Error & { code?: string } }
+      const reason = [cause?.code, cause?.message, message].find((text) => text !== undefined && text !== '')
+      throw new MockControlError(0, undefined, `${method} ${CONTROL_PREFIX}${path}: cannot reach the mock at ${this.#base}: ${reason}`)
+    }
     const text = await response.text()
     let data: { message?: unknown, code?: unknown } | undefined
     try {

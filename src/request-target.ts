@@ -1,12 +1,33 @@
 // What a request is aimed at, in the terms the request journal and fault rules match on.
 import type { FastifyRequest } from 'fastify'
-import { CONTROL_URL } from './schemas/control.js'
+import { CONTROL_PREFIX, CONTROL_URL } from './schemas/control.js'
 
 /** The mock's own routes outside the control API, which are not the emulated API either. */
-const OWN_ROUTES = /^\/(health|openapi\.(json|yaml))(\?|$)/
+const OWN_ROUTES = new Set(['/health', '/openapi.json', '/openapi.yaml'])
 
-/** Whether a URL (path and query) is one of the mock's own: the control API, /health or /openapi.*. */
-export const isOwnUrl = (url: string): boolean => CONTROL_URL.test(url) || OWN_ROUTES.test(url)
+/** The route pattern the router matched (`/repo/:repoId/apikey`), or undefined for an unknown route. */
+const matchedRoute = (request: FastifyRequest): string | undefined => request.is404 ? undefined : request.routeOptions.url
+
+/**
+ * The path as the router reads it, percent-decoded once. A path that does not decode never gets here: the
+ * router answers it 400 FBM_BAD_URL before any hook runs.
+ */
+const decodedPath = (url: string): string => decodeURIComponent(url.split('?')[0] as string)
+
+/**
+ * Whether a request is to the control API: by its path, percent-decoded as the router decodes it, so
+ * `/%5F%5Fmock/state` counts (CORS preflights included, which match @fastify/cors's own `*` route), and by
+ * the route the router matched.
+ */
+export const isControlRequest = (request: FastifyRequest): boolean =>
+  CONTROL_URL.test(decodedPath(request.url)) || matchedRoute(request)?.startsWith(CONTROL_PREFIX) === true
+
+/** Whether a request is to the mock's own routes (the control API, /health, /openapi.*), not the emulated API. */
+export const isOwnRoute = (request: FastifyRequest): boolean =>
+  isControlRequest(request) || OWN_ROUTES.has(matchedRoute(request) as string)
+
+/** Whether a path is one of the mock's own, which fault rules never touch: a rule naming it is a mistake. */
+export const isOwnPath = (path: string): boolean => CONTROL_URL.test(path) || OWN_ROUTES.has(path)
 
 /** A request's method, its path without the query, and its route pattern. */
 export interface RequestTarget {

@@ -26,6 +26,10 @@ t.test('times counts down and the rule expires; a copy cannot change the rule', 
   t.equal(faults.take(KEYS)?.times, 0)
   t.equal(faults.take(KEYS), undefined, 'expired after two')
   t.same(faults.list(), [])
+  faults.add({ status: 503 })
+  const listed = faults.list()[0]
+  if (listed !== undefined) listed.hits = 99
+  t.equal(faults.list()[0]?.hits, 0, 'list returns copies too')
 })
 
 t.test('probability fires when a draw is below it, and only rules with one draw', async (t) => {

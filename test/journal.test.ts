@@ -7,15 +7,15 @@ const entry = (method: string, path: string, status: number, route: string | nul
 
 t.test('keeps the last N entries, oldest first, with ids that keep counting', async (t) => {
   const journal = createJournal(100)
-  for (let i = 0; i < 2000; i++) journal.record(entry('GET', `/r/${i}`, 200))
+  for (let i = 0; i < 2050; i++) journal.record(entry('GET', `/r/${i}`, 200))
   const { total, requests } = journal.list({})
   t.equal(total, 100)
-  t.same(requests.map((r) => r.id), Array.from({ length: 100 }, (_, i) => 1901 + i))
-  t.equal(requests[99]?.path, '/r/1999')
+  t.same(requests.map((r) => r.id), Array.from({ length: 100 }, (_, i) => 1951 + i), 'the last 100, oldest first, across the wrap')
+  t.equal(requests[99]?.path, '/r/2049')
   journal.clear()
   t.same(journal.list({}), { total: 0, requests: [] })
   journal.record(entry('GET', '/after', 200))
-  t.same(journal.list({}).requests.map((r) => r.id), [2001], 'ids keep counting after a clear')
+  t.same(journal.list({}).requests.map((r) => r.id), [2051], 'ids keep counting after a clear, and it fills from the start')
 })
 
 t.test('filters combine with AND; path matches the exact path or the route pattern; limit keeps the last matches', async (t) => {

@@ -1,6 +1,7 @@
 // The store: seeded from fixtures without sharing or changing them.
 import t from 'tap'
 import { createStore } from '../src/store.js'
+import { createRandomSource } from '../src/random-source.js'
 import { testFixtures } from './helper.js'
 
 t.test('keys of an unknown repo cannot be created or listed', async (t) => {
@@ -36,4 +37,15 @@ t.test('snapshot, replace and reset: copies in and out, one state at a time', as
   const snapshot = store.snapshot()
   snapshot.repos[0]!.name = 'changed by a caller'
   t.equal(store.getRepo('repo-a')?.name, 'Repo A', 'a snapshot is a copy')
+})
+
+t.test('with a seeded random source, a reset or a replace starts the same ids and timestamps again', async (t) => {
+  const store = createStore(testFixtures(), createRandomSource('store'))
+  const first = store.createKey('repo-a', { name: 'n', accessType: 'READ' })
+  const stamp = store.listKeys('repo-a').at(-1)?.createdAt
+  store.reset()
+  t.same(store.createKey('repo-a', { name: 'n', accessType: 'READ' }), first)
+  t.equal(store.listKeys('repo-a').at(-1)?.createdAt, stamp)
+  store.replace(testFixtures())
+  t.same(store.createKey('repo-a', { name: 'n', accessType: 'READ' }), first)
 })

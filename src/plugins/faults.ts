@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { createFaults, type Faults } from '../faults.js'
 import { MAX_DELAY_MS } from '../schemas/control.js'
-import { isOwnUrl, requestTarget } from '../request-target.js'
+import { isOwnRoute, requestTarget } from '../request-target.js'
 import { WWW_AUTHENTICATE } from './errors.js'
 
 declare module 'fastify' {
@@ -35,7 +35,7 @@ export interface Preferences {
 export function parsePrefer (header: string | undefined): Preferences {
   const found: Preferences = {}
   for (const item of (header ?? '').split(',')) {
-    const match = /^\s*(code|delay)\s*=\s*("?)(\d{1,9})\2\s*(;|$)/i.exec(item)
+    const match = /^\s*(code|delay)\s*=\s*("?)(\d+)\2\s*(;|$)/i.exec(item)
     if (match === null) continue
     const [, name, , digits] = match as unknown as [string, string, string, string]
     if (name.toLowerCase() === 'code') found.code ??= Number(digits)
@@ -57,13 +57,15 @@ function sendInjected (reply: FastifyReply, status: number, body: unknown): Fast
 
 /**
  * Plugin `faults`: decorates `app.faults` (`createFaults`, drawing from `app.randomSource`) and, on requests to
- * the emulated API (not /__mock, /health or /openapi.*), applies in a preValidation hook, so after auth and
- * body parsing and before the schema check:
+ * the emulated API's routes (not unknown routes, /__mock, /health or /openapi.*), applies in a preHandler hook,
+ * after auth, body parsing and validation, so a 401, 403, 404 or 400 the client should get is never hidden;
+ * a rule or a preference replaces the route's handler, so it does hide what the handler would answer:
  * 1. the first fault rule that fires: waits `delayMs`, then destroys the socket (`drop`; journaled with status 0), or answers `status`
  *    with its `body` (default `{ success: false, message, code: "FBM_INJECTED_FAULT" }`), or lets the request run;
  * 2. then the `Prefer` header: `delay=` waits that long; `code=` answers that status with the route's documented
  *    example, if the route documents it as an error (400 or above); otherwise it is ignored, as Prism does.
- * Waits end early when the app closes, so a long delay never holds `app.close()`.
+ * The two delays add up to at most `MAX_DELAY_MS`. Waits end early when the app closes, so a long delay never
+ * holds `app.close()`.
  */
 const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('faults', createFaults(() => app.randomSource.draw()))
@@ -72,12 +74,12 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('preClose', async () => closing.abort())
   const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {})
 
-  app.addHook('preValidation', async (request, reply) => {
+  app.addHook('preHandler', async (request, reply) => {
     const header = request.headers.prefer as string | undefined
-    if ((app.faults.isEmpty() && header === undefined) || isOwnUrl(request.url)) return
+    if ((app.faults.isEmpty() && header === undefined) || request.is404 || isOwnRoute(request)) return
     const rule = app.faults.take(requestTarget(request))
     const prefer = parsePrefer(header)
-    const delayMs = (rule?.delayMs ?? 0) + (prefer.delayMs ?? 0)
+    const delayMs = Math.min((rule?.delayMs ?? 0) + (prefer.delayMs ?? 0), MAX_DELAY_MS)
     if (delayMs > 0) await wait(delayMs)
     if (rule !== undefined) request.faultId = rule.id
     if (rule?.drop === true) {
@@ -90,7 +92,7 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     }
     if (rule?.status !== undefined) {
       const message = `Injected fault ${rule.id}: ${rule.status} ${STATUS_CODES[rule.status] ?? 'Error'}`
-      return sendInjected(reply, rule.status, rule.body ?? { success: false, message, code: 'FBM_INJECTED_FAULT' })
+      return sendInjected(reply, rule.status, rule.body !== undefined ? rule.body : { success: false, message, code: 'FBM_INJECTED_FAULT' })
     }
     const responses = request.routeOptions.schema?.response as Record<number, DocumentedResponse> | undefined
     const documented = prefer.code !== undefined && prefer.code >= 400 ? responses?.[prefer.code] : undefined

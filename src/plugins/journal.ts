@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
 import { parseAuthorization, tokenDigest } from '../bearer.js'
-import { isOwnUrl, requestTarget } from '../request-target.js'
+import { isOwnRoute, requestTarget } from '../request-target.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,7 +58,7 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
   }
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
-    if (size === 0 || request.method === 'OPTIONS' || isOwnUrl(request.url)) return
+    if (size === 0 || request.method === 'OPTIONS' || isOwnRoute(request)) return
     const { authorization, ...headers } = request.headers
     app.journal.record({
       startedAtMs: Date.now() - reply.elapsedTime,
@@ -67,7 +67,7 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
       params: request.is404 ? {} : request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       headers: authorization === undefined ? headers : { ...headers, authorization: fingerprintOf(authorization) },
-      ...(request.body === undefined ? {} : { bodyJson: JSON.stringify(request.body) }),
+      ...(request.bodyText === undefined ? {} : { bodyJson: request.bodyText }),
       status,
       ...(request.journalResponse === undefined ? {} : { responseJson: request.journalResponse }),
       ...(request.faultId === undefined ? {} : { fault: request.faultId }),

@@ -3,6 +3,13 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
 import { InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError } from '../errors.js'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body as sent, when there was one. */
+    bodyText: string | undefined
+  }
+}
+
 const CHARSET = /;\s*charset="?([^";\s]+)"?/i
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -14,8 +21,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * - it must not be compressed: a Content-Encoding other than identity is a 415;
  * - `__proto__` and `constructor.prototype` keys are dropped, like any other unknown field;
  * - every other content type, text/plain included, is a 415.
+ * The body as sent (UTF-8 text) stays on `request.bodyText`, for the request journal.
  */
 const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
+  app.decorateRequest('bodyText', undefined)
   const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -30,6 +39,7 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
       return done(new InvalidUtf8Error())
     }
     if (text === '') return done(null, undefined)
+    request.bodyText = text
     parseJson(request, text, done)
   })
 }

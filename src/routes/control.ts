@@ -6,13 +6,14 @@ import { ActionResponseSchema } from '../schemas/apikey.js'
 import { EXAMPLE_REPO, FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
 import { ErrorResponseSchema, errorResponses, jsonResponse, ref } from '../schemas/common.js'
 import {
-  CONTROL_PREFIX, CONTROL_SCHEMAS, CONTROL_TAG, MAX_DELAY_MS, FaultAddedSchema, FaultListSchema, FaultParamsSchema, FaultRuleInputSchema,
+  CONTROL_PREFIX, CONTROL_SCHEMAS, CONTROL_TAG, MAX_DELAY_MS, MAX_FAULT_RULES, FaultAddedSchema, FaultListSchema, FaultParamsSchema, FaultRuleInputSchema,
   JournalQuerySchema, JournalResponseSchema, type FaultRuleInput
 } from '../schemas/control.js'
 import { adminTokenClash, validateFixtures, type FixtureError } from '../fixtures.js'
 import { AdminForbiddenError, ControlValidationError, FaultNotFoundError, InvalidTokenError, UnauthorizedError } from '../errors.js'
 import { VERSION } from '../version.js'
 import { parseAuthorization, tokenDigest } from '../bearer.js'
+import { isOwnPath } from '../request-target.js'
 
 /** Options of the control routes. */
 export interface ControlOptions {
@@ -28,6 +29,16 @@ const STATE_BODY_LIMIT = 16 * 1024 * 1024
  * builds in their schema's exact shape, so no app pays for compiling one for these large schemas.
  */
 const plainJson = () => (data: unknown): string => JSON.stringify(data)
+
+/** Whether a value can be serialized as JSON (a deeply nested one overflows the stack). */
+function sendable (value: unknown): boolean {
+  try {
+    JSON.stringify(value)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const EXAMPLE_STATE: Fixtures = {
   tokens: [{ token: 'dev-token', repos: '*' }],
@@ -98,7 +109,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
   }, async () => {
     app.store.reset()
     app.journal.clear()
-    app.faults.clear()
+    app.faults.reset()
     return { success: true as const, message: 'State reset to the fixtures' }
   })
 
@@ -199,7 +210,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'addFault',
       summary: 'Add a fault rule',
-      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth, so a 401 the client should get is never hidden, and are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules. delayMs is at most ${MAX_DELAY_MS} ms.`,
+      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth and validation, to known routes only, so a 401, 403, 404 or 400 the client should get is never hidden; they replace the handler. They are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules and counts ids from fault-1 again. delayMs is at most ${MAX_DELAY_MS} ms; at most ${MAX_FAULT_RULES} rules. Unknown fields are a 400.`,
       body: ref(FaultRuleInputSchema),
       response: {
         200: jsonResponse(FaultAddedSchema, 'The rule added', {
@@ -211,11 +222,15 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
     }
   }, async (request) => {
     const body = request.body as FaultRuleInput & Record<string, unknown>
-    const unknown = Object.keys(body).find((name) => !(name in FaultRuleInputSchema.properties))
-    if (unknown !== undefined) throw new ControlValidationError(`body/${unknown} is not a fault rule field; expected ${Object.keys(FaultRuleInputSchema.properties).join(', ')}`)
-    if (body.status === undefined && body.delayMs === undefined && body.drop !== true) throw new ControlValidationError('body must have status, delayMs or drop: true; a rule that does nothing is a mistake')
+    const fields = Object.keys(FaultRuleInputSchema.properties)
+    const unknown = Object.keys(body).find((name) => !fields.includes(name))
+    if (unknown !== undefined) throw new ControlValidationError(`body/${unknown} is not a fault rule field; expected ${fields.join(', ')}`)
     if (body.body !== undefined && body.status === undefined) throw new ControlValidationError('body/body needs body/status: it is the body of that answer')
+    if (body.status === undefined && body.delayMs === undefined && body.drop !== true) throw new ControlValidationError('body must have status, delayMs or drop: true; a rule that does nothing is a mistake')
     if (body.drop === true && body.status !== undefined) throw new ControlValidationError('body/drop and body/status exclude each other: a dropped connection has no answer')
+    if (body.path !== undefined && isOwnPath(body.path)) throw new ControlValidationError(`body/path ${body.path} is the mock's own route, which fault rules never touch`)
+    if (!sendable(body.body)) throw new ControlValidationError('body/body is nested too deeply to send')
+    if (app.faults.size() >= MAX_FAULT_RULES) throw new ControlValidationError(`at most ${MAX_FAULT_RULES} fault rules at once: remove some first`)
     return { success: true as const, fault: app.faults.add(body) }
   })
 

@@ -37,7 +37,7 @@ export type JournalEntry = Static<typeof JournalEntrySchema>
 export const JournalQuerySchema = Type.Object({
   method: Type.Optional(Type.String({ description: 'Only this method (case-insensitive).' })),
   path: Type.Optional(Type.String({ description: 'Only this exact path, or this route pattern, e.g. /repo/{repoId}/apikey.' })),
-  status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$', description: 'Only answers with this status, e.g. 404.' })),
+  status: Type.Optional(Type.String({ pattern: '^(0|[1-5][0-9][0-9])$', description: 'Only answers with this status, e.g. 404; 0 for connections a fault rule dropped.' })),
   limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: 'Only the last N matches (1 or more).' }))
 })
 
@@ -59,18 +59,21 @@ export const JournalResponseSchema = Type.Object({
 /** Longest delay a fault rule or `Prefer: delay=` may ask for, in ms. */
 export const MAX_DELAY_MS = 30_000
 
+/** Most fault rules in force at once. */
+export const MAX_FAULT_RULES = 1000
+
 /** Methods of the emulated API, as fault rules name them. */
 export const FAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const
 
 /** `POST /__mock/faults`: what to match and what to do. At least one of status, delayMs or drop. */
 export const FaultRuleInputSchema = Type.Object({
   method: Type.Optional(StringEnum(FAULT_METHODS, { description: 'Only requests with this method; any when left out.' })),
-  path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'Only this exact path, or this route pattern such as /repo/{repoId}/apikey; any when left out.' })),
+  path: Type.Optional(Type.String({ pattern: '^/[^?#]*$', maxLength: 2048, description: 'Only this exact path (no query), or this route pattern such as /repo/{repoId}/apikey; any when left out.' })),
   status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: 'Answer with this status instead of running the route.' })),
   body: Type.Optional(Type.Unknown({ description: 'JSON body of that answer; default the error shape, code FBM_INJECTED_FAULT. Needs status.' })),
   delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: `Wait this long first, in ms (at most ${MAX_DELAY_MS}).` })),
   drop: Type.Optional(Type.Boolean({ description: 'Destroy the socket without an answer, as a network failure would. Not with status.' })),
-  times: Type.Optional(Type.Integer({ minimum: 1, description: 'Fire this many times, then expire; forever when left out.' })),
+  times: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Fire this many times, then expire; forever when left out.' })),
   probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Chance of firing on each matching request, from the seeded source when --seed is set; default 1.' }))
 }, { $id: 'FaultRuleInput', description: 'A fault rule to add. Unknown fields are refused.' })
 

@@ -38,6 +38,8 @@ t.test('a rule\'s body is sent as given, whatever the route\'s schema; an inject
   const unauthorized = await call(app, CREATE)
   t.same([unauthorized.statusCode, unauthorized.headers['www-authenticate'], unauthorized.json().code], [401, 'Bearer realm="flashback"', 'FBM_INJECTED_FAULT'])
   await app.inject({ method: 'DELETE', url: '/__mock/faults' })
+  await addFault(app, { status: 500, body: null, times: 1 })
+  t.same([(await call(app, LIST)).body], ['null'], 'a null body is sent as null')
   const id = await addFault(app, { status: 599 })
   t.same((await call(app, LIST)).json(), { success: false, message: `Injected fault ${id}: 599 Error`, code: 'FBM_INJECTED_FAULT' }, 'a status without a reason phrase')
 })
@@ -52,35 +54,45 @@ t.test('faults apply after auth: a rule never hides a 401, a 403 or a 404 the cl
   t.same((await app.inject('/__mock/faults')).json().faults[0].hits, 1, 'and only it counts as a hit')
 })
 
-t.test('the mock\'s own routes are never faulted', async (t) => {
+t.test('the mock\'s own routes, unknown routes and invalid requests are never faulted', async (t) => {
   const app = await build(t)
   await addFault(app, { status: 500 })
-  for (const url of ['/health', '/openapi.json', '/__mock/state', '/__mock/faults']) {
-    t.equal((await app.inject(url)).statusCode, 200, url)
+  for (const url of ['/health', '/openapi.json', '/__mock/state', '/__mock/faults', '/%5F%5Fmock/state', '/%68ealth']) {
+    t.equal((await app.inject({ url, headers: { prefer: 'code=404' } })).statusCode, 200, url)
   }
+  t.equal((await call(app, { url: '/nope', headers: { prefer: 'delay=10' } })).json().code, 'FBM_ROUTE_NOT_FOUND', 'an unknown route keeps its 404')
+  t.equal((await call(app, { ...CREATE, payload: { name: 'k' } })).json().code, 'FBM_VALIDATION', 'an invalid body keeps its 400')
+  t.equal((await app.inject('/__mock/faults')).json().faults[0].hits, 0)
 })
 
-t.test('delayMs delays the answer, then the route runs; with a status, the status comes after the delay', async (t) => {
+t.test('delayMs delays the answer, then the route runs; with a status, the status comes after the delay; Prefer still applies', async (t) => {
   const app = await build(t)
-  await addFault(app, { method: 'GET', delayMs: 60, times: 1 })
+  await addFault(app, { method: 'GET', delayMs: 60, times: 2 })
   await addFault(app, { method: 'POST', delayMs: 60, status: 500, times: 1 })
-  const slow = await call(app, LIST)
+  const before = Date.now()
+  const slow = await call(app, { ...LIST, headers: { prefer: 'delay=60' } })
   t.equal(slow.statusCode, 200)
   const failed = await call(app, CREATE)
   t.equal(failed.statusCode, 500)
+  const missing = await call(app, { ...LIST, headers: { prefer: 'code=404' } })
+  t.equal(missing.json().code, 'FBM_REPO_NOT_FOUND', 'a rule that only delays leaves Prefer: code= to act')
   const journal = (await app.inject('/__mock/requests')).json().requests
-  t.ok(journal.every((e: { durationMs: number }) => e.durationMs >= 55), `both took at least the delay (${journal.map((e: { durationMs: number }) => e.durationMs.toFixed(1)).join(', ')} ms)`)
+  t.ok(journal[0].durationMs >= 115, `a rule's delay and Prefer's add up (${journal[0].durationMs.toFixed(1)} ms)`)
+  t.ok(Date.parse(journal[0].timestamp) - before < 100, 'the timestamp is the arrival, not the answer')
+  t.ok(journal[1].durationMs >= 55, `a status after the delay (${journal[1].durationMs.toFixed(1)} ms)`)
 })
 
 t.test('drop destroys the connection without an answer, and the journal records it with status 0', async (t) => {
   const app = await build(t)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  const id = await addFault(app, { method: 'GET', path: '/repo/{repoId}/apikey', drop: true, times: 1 })
+  const id = await addFault(app, { method: 'GET', path: '/repo/{repoId}/apikey', drop: true, delayMs: 60, times: 1 })
   const error = await fetch(`${url}/repo/repo-a/apikey`, { headers: bearer(DEV_TOKEN) }).then(() => undefined, (err: Error) => err)
   t.match(error, { message: 'fetch failed', cause: { code: 'UND_ERR_SOCKET' } }, 'what the SDK sees on a network failure')
   const ok = await fetch(`${url}/repo/repo-a/apikey`, { headers: bearer(DEV_TOKEN) })
   t.equal(ok.status, 200, 'the server goes on; the rule expired')
   t.same((await app.inject('/__mock/requests')).json().requests.map((e: { status: number, fault?: string }) => [e.status, e.fault]), [[0, id], [200, undefined]])
+  t.same((await app.inject('/__mock/requests?status=0')).json().total, 1, 'the journal filters on status 0')
+  t.ok((await app.inject('/__mock/requests?status=0')).json().requests[0].durationMs >= 55, 'the drop came after the delay')
 })
 
 t.test('a delay ends early when the app closes, so close() is never held by it', async (t) => {
@@ -108,6 +120,7 @@ t.test('Prefer: code= answers a documented error status with the route\'s exampl
   t.same(await prefer('code=418'), [200, undefined], 'a status the route does not document')
   t.same(await prefer('code=415'), [200, undefined], 'GET routes do not document 415')
   t.same(await prefer('code=200'), [200, undefined], 'a success status is not an error to inject')
+  t.same((await call(app, { ...LIST, headers: { prefer: 'code=200' } })).json().keys.map((k: { id: string }) => k.id), ['key-a1'], 'the route ran: its real answer, not the example')
   t.equal(await keyCount(app), 1, 'no Prefer-injected create ran')
   t.equal((await app.inject({ ...LIST, headers: { prefer: 'code=404' } })).statusCode, 401, 'after auth, like fault rules')
   t.equal((await app.inject({ url: '/health', headers: { prefer: 'code=404' } })).statusCode, 200, 'not on the mock\'s own routes')
@@ -127,5 +140,6 @@ t.test('parsePrefer reads code and delay as RFC 7240 writes them, and caps the d
   t.same(parsePrefer(' Code = "503" ; foo=bar , DELAY=10'), { code: 503, delayMs: 10 })
   t.same(parsePrefer('code=404, code=500'), { code: 404 }, 'the first instance counts')
   t.same(parsePrefer('delay=99999999'), { delayMs: 30_000 })
+  t.same(parsePrefer('delay=99999999999999999999'), { delayMs: 30_000 }, 'however many digits')
   t.same(parsePrefer('code=abc, delay=-1, delay=1.5, codex=1, respond-async, wait=5'), {}, 'other preferences and values are ignored')
 })

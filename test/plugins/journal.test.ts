@@ -60,9 +60,24 @@ t.test('each fingerprint is the token\'s own, past the 64 the journal remembers'
   t.same(shown, expected)
 })
 
+t.test('a body or an answer over 64 KiB, or nested too deeply to walk, is a note in the journal, never raw text', async (t) => {
+  const app = await build(t)
+  const big = JSON.stringify({ name: 'big', accessType: 'READ', padding: 'x'.repeat(70_000), secret: 'hidden-1' })
+  t.equal((await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { 'content-type': 'application/json' }, payload: big })).statusCode, 200)
+  const deep = `{"name":"deep","accessType":"READ","x":${'['.repeat(20000)}${']'.repeat(20000)},"secret":"hidden-2"}`
+  t.equal((await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { 'content-type': 'application/json' }, payload: deep })).statusCode, 200)
+  const res = await app.inject('/__mock/requests')
+  t.equal(res.statusCode, 200)
+  t.same(res.json().requests.map((e: { body: unknown }) => e.body), [
+    `[not recorded: ${big.length} characters, over the journal's 65536]`,
+    '[not recorded: nested too deeply to show]'
+  ])
+  t.notMatch(res.body, /hidden-/)
+})
+
 t.test('the mock\'s own routes and CORS preflights are not recorded', async (t) => {
   const app = await build(t)
-  for (const url of ['/health', '/openapi.json', '/openapi.yaml', '/__mock/state', '/__mock/requests?limit=1']) await app.inject(url)
+  for (const url of ['/health', '/openapi.json', '/openapi.yaml', '/__mock/state', '/__mock/requests?limit=1', '/%5F%5Fmock/state', '/%68ealth', '/__mock/typo']) await app.inject(url)
   await app.inject({ method: 'OPTIONS', url: '/repo', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } })
   t.same((await app.inject('/__mock/requests')).json(), { success: true, total: 0, requests: [] })
 })

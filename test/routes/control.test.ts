@@ -132,10 +132,12 @@ t.test('a request whose body arrives after the state was replaced is checked aga
 t.test('no CORS on the control API: a page on another origin can neither read nor replace the state', async (t) => {
   const app = await build(t)
   const origin = 'https://evil.example'
-  const read = await app.inject({ url: '/__mock/state', headers: { origin } })
-  t.equal(read.headers['access-control-allow-origin'], undefined)
-  const preflight = await app.inject({ method: 'OPTIONS', url: '/__mock/state', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } })
-  t.equal(preflight.headers['access-control-allow-origin'], undefined)
+  for (const url of ['/__mock/state', '/%5F%5Fmock/state', '/%5f%5fmock/state']) {
+    const read = await app.inject({ url, headers: { origin } })
+    t.same([read.statusCode, read.headers['access-control-allow-origin']], [200, undefined], `GET ${url}: no CORS, even percent-encoded`)
+    const preflight = await app.inject({ method: 'OPTIONS', url, headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } })
+    t.equal(preflight.headers['access-control-allow-origin'], undefined, `OPTIONS ${url}`)
+  }
   t.equal((await call(app, { method: 'GET', url: '/repo', headers: { origin } })).headers['access-control-allow-origin'], origin, 'the API still allows it')
 })
 
@@ -207,6 +209,7 @@ t.test('POST /__mock/faults adds a rule, GET lists it, DELETE removes one or all
   await add({ status: 500 })
   await app.inject({ method: 'POST', url: '/__mock/reset' })
   t.same(await list(), [], 'reset clears the rules')
+  t.equal((await add({ status: 500, method: 'PUT' })).id, 'fault-1', 'and counts ids from fault-1 again, so a test that resets gets the same ids')
   t.equal((await call(app, { method: 'GET', url: '/repo' })).statusCode, 200)
 })
 
@@ -214,6 +217,13 @@ t.test('a fault rule that cannot work is a 400 naming the field, and no rule is 
   const app = await build(t)
   const cases: Array<[unknown, string]> = [
     [{ status: 503, delay: 100 }, 'body/delay is not a fault rule field; expected method, path, status, body, delayMs, drop, times, probability'],
+    [{ status: 503, constructor: 1 }, 'body/constructor is not a fault rule field; expected method, path, status, body, delayMs, drop, times, probability'],
+    [{ status: 503, toString: 'x' }, 'body/toString is not a fault rule field; expected method, path, status, body, delayMs, drop, times, probability'],
+    [{ body: { a: 1 } }, 'body/body needs body/status: it is the body of that answer'],
+    [{ status: 500, path: '/repo?workspaceId=ws-1' }, 'body/path must match pattern "^/[^?#]*$"'],
+    [{ status: 500, path: '/health' }, 'body/path /health is the mock\'s own route, which fault rules never touch'],
+    [{ status: 500, path: '/__mock/reset' }, 'body/path /__mock/reset is the mock\'s own route, which fault rules never touch'],
+    [{ status: 500, times: 1e20 }, 'body/times must be at most 1000000000'],
     [{ method: 'POST' }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
     [{ drop: false }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
     [{ delayMs: 5, body: { a: 1 } }, 'body/body needs body/status: it is the body of that answer'],
@@ -222,7 +232,7 @@ t.test('a fault rule that cannot work is a 400 naming the field, and no rule is 
     [{ status: 503.5 }, 'body/status must be an integer'],
     [{ delayMs: 30_001 }, 'body/delayMs must be at most 30000'],
     [{ status: 500, method: 'get' }, 'body/method must be one of GET, HEAD, POST, PUT, DELETE'],
-    [{ status: 500, path: 'repo' }, 'body/path must match pattern "^/"'],
+    [{ status: 500, path: 'repo' }, 'body/path must match pattern "^/[^?#]*$"'],
     [{ status: 500, probability: 1.5 }, 'body/probability must be at most 1'],
     [{ status: 500, times: 0 }, 'body/times must be at least 1'],
     [{ status: '500' }, 'body/status must be an integer'],
@@ -232,5 +242,10 @@ t.test('a fault rule that cannot work is a 400 naming the field, and no rule is 
     const res = await app.inject({ method: 'POST', url: '/__mock/faults', payload: payload as object })
     t.same([res.statusCode, res.json()], [400, { success: false, message, code: 'FBM_VALIDATION' }], JSON.stringify(payload))
   }
+  const deep = await app.inject({ method: 'POST', url: '/__mock/faults', headers: { 'content-type': 'application/json' }, payload: `{"status":500,"body":${'['.repeat(20000)}${']'.repeat(20000)}}` })
+  t.same([deep.statusCode, deep.json().message], [400, 'body/body is nested too deeply to send'])
   t.same((await app.inject('/__mock/faults')).json().faults, [])
+  for (let i = 0; i < 1000; i++) await app.inject({ method: 'POST', url: '/__mock/faults', payload: { delayMs: 1, method: 'PUT' } })
+  const full = await app.inject({ method: 'POST', url: '/__mock/faults', payload: { delayMs: 1 } })
+  t.same([full.statusCode, full.json().message], [400, 'at most 1000 fault rules at once: remove some first'])
 })
