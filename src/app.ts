@@ -71,8 +71,8 @@ class OneLinePerRequest extends LogController {
 }
 
 /**
- * Builds the mock server with all plugins and routes registered, in order: graceful close, CORS (so
- * preflight is answered before auth), JSON body parsing, the error shape, the store, the request journal,
+ * Builds the mock server with all plugins and routes registered, in order: graceful close, the error shape,
+ * CORS (so preflight is answered before auth), JSON body parsing, the store, the request journal,
  * auth, fault injection (fault rules and the Prefer header), OpenAPI, routes,
  * and the control API under /__mock unless `admin` is false.
  * The app does not listen; call `listen` (the CLI does) or `inject` (tests do).
@@ -101,13 +101,14 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(gracefulClose)
+  // Before CORS: a route takes the error handler in force when it is added, @fastify/cors's preflight route too.
+  await app.register(errors)
   // The control API is for test code, not pages: no CORS there, so no page on another origin can read the
   // state (every token) or replace it on a developer's machine.
   await app.register(cors, {
     delegator: (request, callback) => callback(null, isControlRequest(request as FastifyRequest) ? { origin: false } : CORS)
   })
   await app.register(jsonBody)
-  await app.register(errors)
   await app.register(store, { fixtures, seed })
   await app.register(journal, { size: journalSize })
   await app.register(auth)

@@ -22,7 +22,8 @@ const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
  * Plugin `auth`. A route needs `Authorization: Bearer <token>` with a fixture token (the store's current
  * tokens) unless its schema's `security` leaves out `bearerAuth`: `security: []` is public (health, OpenAPI),
  * and the control API names its own scheme, which its plugin checks. Unmatched URLs fall through to the 404
- * handler, and CORS preflight is answered by @fastify/cors before this hook runs.
+ * handler. CORS preflights (OPTIONS) need no token: @fastify/cors answers them, with no CORS headers on the
+ * control API.
  *
  * Replies (contract README conventions, RFC 6750):
  * - 401 FBM_UNAUTHORIZED when no Authorization header or a non-Bearer scheme is sent, and 401
@@ -82,7 +83,8 @@ const authPlugin: FastifyPluginAsync = async (app) => {
 
   app.addHook('onRequest', async (request) => {
     const security = request.routeOptions.schema?.security
-    if (request.is404 || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
+    // A CORS preflight (@fastify/cors's OPTIONS * route) carries no credentials by design.
+    if (request.is404 || request.method === 'OPTIONS' || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
     authorize(request)
   })
   // A request whose body was still arriving when the state was replaced (PUT /__mock/state, a reset) is
