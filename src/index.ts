@@ -45,14 +45,32 @@ export interface MockServer extends MockControl {
  *   t.equal((await mock.requests({ method: 'POST', path: '/repo/{repoId}/apikey' })).length, 1)
  * })
  * ```
- * @example vitest (jest: the same hooks, from `@jest/globals` or the globals)
+ * @example vitest
  * ```ts
- * import { beforeAll, beforeEach, afterAll } from 'vitest'
+ * import { beforeAll, beforeEach, afterAll, test, expect } from 'vitest'
  * import { startMockServer, type MockServer } from 'flashback-mock'
  * let mock: MockServer
  * beforeAll(async () => { mock = await startMockServer() })
  * beforeEach(() => mock.reset())
  * afterAll(() => mock.close())
+ * test('lists keys', async () => {
+ *   const res = await fetch(`${mock.url}/repo/repo-photos/apikey`, { headers: { authorization: 'Bearer dev-token' } })
+ *   expect(res.status).toBe(200)
+ * })
+ * ```
+ * @example jest
+ * ```ts
+ * import { beforeAll, beforeEach, afterAll, test, expect } from '@jest/globals'
+ * import { startMockServer, type MockServer } from 'flashback-mock'
+ * let mock: MockServer
+ * beforeAll(async () => { mock = await startMockServer({ seed: 'jest' }) })
+ * beforeEach(() => mock.reset())
+ * afterAll(() => mock.close())
+ * test('a 503 is retried', async () => {
+ *   await mock.addFault({ method: 'POST', status: 503, times: 1 })
+ *   await createKeyFromTheApp(mock.url)
+ *   expect(await mock.requests({ method: 'POST' })).toHaveLength(2)
+ * })
  * ```
  */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {

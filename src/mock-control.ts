@@ -34,14 +34,36 @@ export class MockControlError extends Error {
  * over the global `fetch`. Every method resolves once the mock has applied the change; a non-2xx answer rejects
  * with a `MockControlError`.
  *
- * @example With Testcontainers and tap (vitest and jest: `beforeAll` / `beforeEach` / `afterAll`):
+ * @example tap, with Testcontainers
  * ```ts
+ * import t from 'tap'
+ * import { GenericContainer, Wait } from 'testcontainers'
+ * import { MockControl } from 'flashback-mock'
  * const container = await new GenericContainer('flashback-mock').withExposedPorts(3000)
  *   .withWaitStrategy(Wait.forLogMessage('flashback-mock listening on')).start()
  * const baseUrl = `http://${container.getHost()}:${container.getMappedPort(3000)}`
  * const mock = new MockControl(baseUrl)
  * t.beforeEach(() => mock.reset())
  * t.teardown(() => container.stop())
+ * ```
+ * @example vitest (jest: the same, with the hooks from `@jest/globals`)
+ * ```ts
+ * import { beforeAll, beforeEach, afterAll } from 'vitest'
+ * let container: StartedTestContainer
+ * let mock: MockControl
+ * beforeAll(async () => {
+ *   container = await new GenericContainer('flashback-mock').withExposedPorts(3000)
+ *     .withWaitStrategy(Wait.forLogMessage('flashback-mock listening on')).start()
+ *   mock = new MockControl(`http://${container.getHost()}:${container.getMappedPort(3000)}`)
+ * })
+ * beforeEach(() => mock.reset())
+ * afterAll(() => container.stop())
+ * ```
+ * @example jest, against a mock started by docker compose
+ * ```ts
+ * import { beforeEach } from '@jest/globals'
+ * const mock = new MockControl(process.env.FLASHBACK_MOCK_URL ?? 'http://127.0.0.1:3000', process.env.FLASHBACK_MOCK_ADMIN_TOKEN)
+ * beforeEach(() => mock.reset())
  * ```
  */
 export class MockControl {
