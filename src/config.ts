@@ -7,7 +7,6 @@ import { BEARER_TOKEN_PATTERN } from './schemas/fixtures.js'
 import { compileChecker } from './validation.js'
 import { DEFAULT_FIXTURES_PATH } from './fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
-import type { DestinationStream } from 'pino'
 
 /** pino log levels, quietest last. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -95,6 +94,11 @@ function checkSettings (candidate: Record<string, unknown>, describe: (name: str
   return { ...result.value, fixtures: resolve(result.value.fixtures) }
 }
 
+/** A destination for log lines, as pino writes them: one JSON line (with its newline) per `write` call. */
+export interface LogStream {
+  write (line: string): void
+}
+
 /**
  * Options of `startMockServer`: the CLI's settings, named as in `Config`, all optional. `fixtures` is a file path,
  * as on the command line, or a fixture document itself.
@@ -116,8 +120,8 @@ export interface MockServerOptions {
   journalSize?: number
   /** Deterministic mode: ids, keys, secrets, createdAt and fault draws follow this seed; default random. */
   seed?: string
-  /** Where log lines go (a pino destination: anything with `write(line)`); default stdout. Not a CLI setting. */
-  logStream?: DestinationStream
+  /** Where log lines go: anything with `write(line)`, one JSON line per call; default stdout. Not a CLI setting. */
+  logStream?: LogStream
 }
 
 /**

@@ -6,7 +6,7 @@ import { buildServer, listen } from './server.js'
 import { MockControl } from './mock-control.js'
 
 export { MockControl, MockControlError, type RequestFilter } from './mock-control.js'
-export { ConfigError, type MockServerOptions } from './config.js'
+export { ConfigError, type LogStream, type MockServerOptions } from './config.js'
 export { FixtureError } from './fixtures.js'
 export type { Fixtures } from './schemas/fixtures.js'
 export type { FaultRule, FaultRuleInput, JournalEntry } from './schemas/control.js'

@@ -1,9 +1,8 @@
 // What the CLI and startMockServer share once the settings and fixtures are good: the app, and listening.
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import type { DestinationStream } from 'pino'
 import { buildApp } from './app.js'
-import type { Config } from './config.js'
+import type { Config, LogStream } from './config.js'
 import type { Fixtures } from './schemas/fixtures.js'
 
 /**
@@ -12,7 +11,7 @@ import type { Fixtures } from './schemas/fixtures.js'
  * @param fixtures checked fixtures (`loadStartFixtures`)
  * @param logStream where log lines go; default stdout
  */
-export function buildServer (config: Config, fixtures: Fixtures, logStream?: DestinationStream): Promise<FastifyInstance> {
+export function buildServer (config: Config, fixtures: Fixtures, logStream?: LogStream): Promise<FastifyInstance> {
   const { logLevel, admin, adminToken, journalSize, seed } = config
   return buildApp({ fixtures, logLevel, admin, adminToken, journalSize, seed, logStream })
 }
