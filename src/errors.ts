@@ -36,3 +36,9 @@ export const ControlValidationError = createError<[string]>('FBM_VALIDATION', '%
 
 /** 404: no fault rule with this id (DELETE /__mock/faults/{id}). Argument: the id. */
 export const FaultNotFoundError = createError<[string]>('FBM_FAULT_NOT_FOUND', 'Fault rule "%s" not found', 404)
+
+/** 415: a non-empty body that is not JSON. Argument: the Content-Type sent (the error handler words the message). */
+export const UnsupportedMediaTypeError = createError<[string]>('FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Unsupported Content-Type %s', 415)
+
+/** 400: a body sent to an operation that takes none (DELETE). Argument: the method and route pattern. */
+export const BodyNotAllowedError = createError<[string]>('FBM_VALIDATION', '%s takes no request body: send none', 400)

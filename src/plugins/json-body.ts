@@ -1,7 +1,7 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
-import { InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError } from '../errors.js'
+import { BodyNotAllowedError, InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError, UnsupportedMediaTypeError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +20,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * - the body must be UTF-8 (RFC 8259): another declared charset is a 415, invalid bytes a 400;
  * - it must not be compressed: a Content-Encoding other than identity is a 415;
  * - `__proto__` and `constructor.prototype` keys are dropped, like any other unknown field;
- * - every other content type, text/plain included, is a 415.
+ * - every other content type, text/plain included, is a 415, unless the body is empty: then there is no body;
+ * - a body on an operation without one (DELETE) is a 400 that says so.
  * The body as sent (UTF-8 text) stays on `request.bodyText`, for the request journal.
  */
 const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
@@ -41,6 +42,19 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
     if (text === '') return done(null, undefined)
     request.bodyText = text
     parseJson(request, text, done)
+  })
+  // Any other type: with no body there is nothing for a Content-Type to describe (RFC 9110, 8.3), so an empty
+  // body is no body, whatever its type (fetch sends text/plain with body: ''); a non-empty one is a 415.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined)
+    done(new UnsupportedMediaTypeError(String(request.headers['content-type'])))
+  })
+  // An operation the OpenAPI document gives no requestBody (DELETE) takes none: a body is a 400, not ignored.
+  // GET and HEAD bodies never get here: Fastify does not read them.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && !request.is404 && request.routeOptions.schema?.body === undefined) {
+      throw new BodyNotAllowedError(`${request.method} ${String(request.routeOptions.url).replace(/:(\w+)/g, '{$1}')}`)
+    }
   })
 }
 

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import type { FastifyPluginAsync } from 'fastify'
-import { ErrorResponseSchema } from '../schemas/common.js'
+import { ERROR_SCHEMAS, ErrorResponseSchema } from '../schemas/common.js'
 import {
   ActionResponseSchema, ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
   UpdateRepoKeyRequestSchema
@@ -12,7 +12,7 @@ import { CONTROL_SCHEMAS, CONTROL_TAG } from '../schemas/control.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
-  ErrorResponseSchema, ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
+  ErrorResponseSchema, ...Object.values(ERROR_SCHEMAS), ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
   UpdateRepoKeyRequestSchema, ActionResponseSchema, StorageRepoSchema, StorageReposResponseSchema
 ]
 
@@ -45,7 +45,13 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Flashback API (flashback-mock)', version, description: DESCRIPTION },
+      info: {
+        title: 'Flashback API (flashback-mock)',
+        version,
+        description: DESCRIPTION,
+        contact: { name: 'flashback-mock maintainers', url: 'https://docs.flashback.tech' },
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' }
+      },
       servers: [{ url: '/', description: 'The flashback-mock server that serves this document, on whatever host and port it listens' }],
       tags: [
         { name: 'API keys', description: 'Repository API keys (SDK: createRepoKey, getRepoKeys, updateRepoKey, deleteRepoKey)' },
@@ -61,10 +67,13 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
     },
     // The control API has a document of its own: clients generated from this one match the Flashback API.
     hiddenTag: CONTROL_TAG,
-    // The control routes' schemas are theirs alone; hidden routes still bring their $refs.
+    // HEAD answers every GET route (Fastify's exposeHeadRoutes), so the document lists it (operationId <get>-head).
+    exposeHeadRoutes: true,
+    // The control routes' schemas are theirs alone (the generic ErrorResponse too: these routes name one per
+    // status); hidden routes still bring their $refs.
     transformObject: (document) => {
       const { openapiObject } = document as { openapiObject: { components: { schemas: Record<string, unknown> } } }
-      for (const schema of CONTROL_SCHEMAS) delete openapiObject.components.schemas[schema.$id as string]
+      for (const schema of [...CONTROL_SCHEMAS, ErrorResponseSchema]) delete openapiObject.components.schemas[schema.$id as string]
       return openapiObject as never
     },
     // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).

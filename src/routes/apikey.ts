@@ -1,12 +1,17 @@
 // Repository API keys: /repo/{repoId}/apikey, as the Flashback API reference and the SDK's ApiClient define them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, jsonResponse, ref } from '../schemas/common.js'
+import { errorResponses, jsonResponse, ref, type ErrorResponse } from '../schemas/common.js'
 import {
   ActionResponseSchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeyParamsSchema,
   RepoKeysResponseSchema, RepoParamsSchema, UpdateRepoKeyRequestSchema
 } from '../schemas/apikey.js'
 
 const TAGS = ['API keys']
+
+/** Examples of errors these routes give that the defaults do not show. */
+const BAD_URL: ErrorResponse = { success: false, message: 'The URL has a malformed percent-encoding', code: 'FBM_BAD_URL' }
+const NO_BODY: ErrorResponse = { success: false, message: 'DELETE /repo/{repoId}/apikey/{keyId} takes no request body: send none', code: 'FBM_VALIDATION' }
+const KEY_NOT_FOUND: ErrorResponse = { success: false, message: 'API key "no-such-key" not found in repo "repo-photos"', code: 'FBM_KEY_NOT_FOUND' }
 
 const EXAMPLE_KEY = {
   id: 'V1StGXR8_Z5jdHi6B-myT',
@@ -40,7 +45,7 @@ const apikeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: jsonResponse(CreateRepoKeyResponseSchema, 'API key created successfully', {
           success: true, id: EXAMPLE_KEY.id, key: EXAMPLE_KEY.key, secret: 'm9W2tq8ZrK4vN0xY3cB7pL5sD1fG6hJ8kQ2wE4rT9uI'
         }),
-        ...errorResponses(400, 401, 403, 404, 413, 415, 500)
+        ...errorResponses([400, 401, 403, 404, 413, 414, 415, 500])
       }
     }
   }, async (request) => {
@@ -57,7 +62,7 @@ const apikeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: RepoParamsSchema,
       response: {
         200: jsonResponse(RepoKeysResponseSchema, 'The repo\'s API keys', { success: true, keys: [EXAMPLE_KEY] }),
-        ...errorResponses(400, 401, 403, 404, 500)
+        ...errorResponses([400, 401, 403, 404, 414, 500], { 400: BAD_URL })
       }
     }
   }, async (request) => ({ success: true as const, keys: app.store.listKeys(request.params.repoId) }))
@@ -72,7 +77,7 @@ const apikeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(UpdateRepoKeyRequestSchema),
       response: {
         200: jsonResponse(ActionResponseSchema, 'API key updated', { success: true, message: 'API key updated' }),
-        ...errorResponses(400, 401, 403, 404, 413, 415, 500)
+        ...errorResponses([400, 401, 403, 404, 413, 414, 415, 500], { 404: KEY_NOT_FOUND })
       }
     }
   }, async (request) => {
@@ -86,11 +91,11 @@ const apikeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteRepoKey',
       tags: TAGS,
       summary: 'Delete Repository API Key',
-      description: 'Deletes the key. The SDK sends no body; an empty body with Content-Type: application/json is accepted too.',
+      description: 'Deletes the key. Takes no body, as the SDK sends none: an empty body is fine whatever its Content-Type, a non-empty one is a 400 (a non-JSON one a 415).',
       params: RepoKeyParamsSchema,
       response: {
         200: jsonResponse(ActionResponseSchema, 'API key deleted', { success: true, message: 'API key deleted' }),
-        ...errorResponses(400, 401, 403, 404, 413, 415, 500)
+        ...errorResponses([400, 401, 403, 404, 413, 414, 415, 500], { 400: NO_BODY, 404: KEY_NOT_FOUND })
       }
     }
   }, async (request) => {

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ActionResponseSchema } from '../schemas/apikey.js'
 import { EXAMPLE_REPO, FixturesSchema, type Fixtures } from '../schemas/fixtures.js'
-import { ErrorResponseSchema, errorResponses, jsonResponse, ref } from '../schemas/common.js'
+import { ErrorResponseSchema, errorResponses, jsonResponse, plainJson, ref } from '../schemas/common.js'
 import {
   CONTROL_PREFIX, CONTROL_SCHEMAS, CONTROL_TAG, MAX_DELAY_MS, MAX_FAULT_RULES, FaultAddedSchema, FaultListSchema, FaultParamsSchema, FaultRuleInputSchema,
   JournalQuerySchema, JournalResponseSchema, type FaultRuleInput
@@ -23,12 +23,6 @@ export interface ControlOptions {
 
 /** Largest PUT /__mock/state body, in bytes. */
 const STATE_BODY_LIMIT = 16 * 1024 * 1024
-
-/**
- * Serializes with JSON.stringify instead of a compiled serializer: for answers the store or the journal already
- * builds in their schema's exact shape, so no app pays for compiling one for these large schemas.
- */
-const plainJson = () => (data: unknown): string => JSON.stringify(data)
 
 /** Whether a value can be serialized as JSON (a deeply nested one overflows the stack). */
 function sendable (value: unknown): boolean {
@@ -103,7 +97,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       description: 'Restores the state the mock started with (the fixture file), clears the request journal and the fault rules, and restarts the seeded generator and clock (--seed), in one step no concurrent request can observe half-done.',
       response: {
         200: jsonResponse(ActionResponseSchema, 'State restored', { success: true, message: 'State reset to the fixtures' }),
-        ...errorResponses(401, 403)
+        ...errorResponses([401, 403])
       }
     }
   }, async () => {
@@ -120,7 +114,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       operationId: 'getState',
       summary: 'The current state, as a fixture document',
       description: 'Tokens, repos and their API keys in the fixture file format. Saved as a file, or sent to PUT /__mock/state, it gives the same state.',
-      response: { 200: jsonResponse(FixturesSchema, 'The current state', EXAMPLE_STATE), ...errorResponses(401, 403) }
+      response: { 200: jsonResponse(FixturesSchema, 'The current state', EXAMPLE_STATE), ...errorResponses([401, 403]) }
     }
   }, async () => app.store.snapshot())
 
@@ -137,7 +131,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       body: ref(FixturesSchema),
       response: {
         200: jsonResponse(ActionResponseSchema, 'State replaced', { success: true, message: 'State replaced' }),
-        ...errorResponses(400, 401, 403, 413, 415)
+        ...errorResponses([400, 401, 403, 413, 415], { 400: { success: false, message: 'body: $.repos[0].storageType must be one of S3, GCS, BLOB', code: 'FBM_VALIDATION' } })
       }
     }
   }, async (request) => {
@@ -182,7 +176,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
             durationMs: 1.2
           }]
         }),
-        ...errorResponses(400, 401, 403)
+        ...errorResponses([400, 401, 403], { 400: { success: false, message: 'querystring/status must match pattern "^(0|[1-5][0-9][0-9])$"', code: 'FBM_VALIDATION' } })
       }
     }
   }, async (request) => {
@@ -198,7 +192,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'clearRequests',
       summary: 'Clear the request journal',
-      response: { 200: jsonResponse(ActionResponseSchema, 'Journal cleared', { success: true, message: 'Request journal cleared' }), ...errorResponses(401, 403) }
+      response: { 200: jsonResponse(ActionResponseSchema, 'Journal cleared', { success: true, message: 'Request journal cleared' }), ...errorResponses([401, 403]) }
     }
   }, async () => {
     app.journal.clear()
@@ -217,7 +211,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
           success: true,
           fault: { id: 'fault-1', method: 'POST', path: '/repo/{repoId}/apikey', status: 503, times: 2, hits: 0 }
         }),
-        ...errorResponses(400, 401, 403, 415)
+        ...errorResponses([400, 401, 403, 415], { 400: { success: false, message: 'body/delay is not a fault rule field; expected method, path, status, body, delayMs, drop, times, probability', code: 'FBM_VALIDATION' } })
       }
     }
   }, async (request) => {
@@ -244,7 +238,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
           success: true,
           faults: [{ id: 'fault-1', path: '/repo/{repoId}/apikey', delayMs: 250, hits: 3 }]
         }),
-        ...errorResponses(401, 403)
+        ...errorResponses([401, 403])
       }
     }
   }, async () => ({ success: true as const, faults: app.faults.list() }))
@@ -257,7 +251,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       params: FaultParamsSchema,
       response: {
         200: jsonResponse(ActionResponseSchema, 'Rule removed', { success: true, message: 'Fault rule fault-1 removed' }),
-        ...errorResponses(401, 403),
+        ...errorResponses([401, 403, 414]),
         404: jsonResponse(ErrorResponseSchema, 'No fault rule with this id', { success: false, message: 'Fault rule "fault-9" not found', code: 'FBM_FAULT_NOT_FOUND' })
       }
     }
@@ -271,7 +265,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'clearFaults',
       summary: 'Remove every fault rule',
-      response: { 200: jsonResponse(ActionResponseSchema, 'Rules removed', { success: true, message: 'Fault rules cleared' }), ...errorResponses(401, 403) }
+      response: { 200: jsonResponse(ActionResponseSchema, 'Rules removed', { success: true, message: 'Fault rules cleared' }), ...errorResponses([401, 403]) }
     }
   }, async () => {
     app.faults.clear()

@@ -9,6 +9,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getHealth',
       tags: ['Mock'],
       summary: 'Liveness check of the mock (not part of the Flashback API)',
+      description: 'Answers 200 while the server runs, with no auth: for Docker HEALTHCHECK, Testcontainers wait strategies and humans. Successful checks are logged at debug only.',
       security: [],
       response: {
         200: Type.Object({

@@ -29,7 +29,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             buckets: []
           }]
         }),
-        ...errorResponses(400, 401, 403, 404, 500)
+        ...errorResponses([400, 401, 403, 404, 500], { 400: { success: false, message: 'querystring/repoId must be a string', code: 'FBM_VALIDATION' } })
       }
     }
   }, async (request) => ({

@@ -1,6 +1,6 @@
 // Schemas of the repository API-key resource: /repo/{repoId}/apikey (SDK: createRepoKey and friends).
 import { Type, type Static } from '@sinclair/typebox'
-import { AccessTypeSchema, KeyNameSchema, ref } from './common.js'
+import { AccessTypeSchema, KeyNameSchema, MAX_PARAM_LENGTH, ref } from './common.js'
 
 /** Alphabet and lengths of the generated values; see the OpenAPI descriptions below. */
 export const KEY_FORMATS = {
@@ -11,13 +11,13 @@ export const KEY_FORMATS = {
 
 /** Path parameters of `/repo/{repoId}/apikey`. */
 export const RepoParamsSchema = Type.Object({
-  repoId: Type.String({ minLength: 1, description: 'Id of the storage repository.' })
+  repoId: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Id of the storage repository.' })
 })
 
 /** Path parameters of `/repo/{repoId}/apikey/{keyId}`. */
 export const RepoKeyParamsSchema = Type.Object({
-  repoId: Type.String({ minLength: 1, description: 'Id of the storage repository.' }),
-  keyId: Type.String({ minLength: 1, description: 'Id of the API key, as returned by create or list.' })
+  repoId: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Id of the storage repository.' }),
+  keyId: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Id of the API key, as returned by create or list.' })
 })
 
 /** Body of `POST /repo/{repoId}/apikey`, as the API reference and the SDK's `CreateRepoKeyRequest` define it. */

@@ -40,15 +40,45 @@ export const AccessTypeSchema = StringEnum(ACCESS_TYPES, {
 export type AccessType = Static<typeof AccessTypeSchema>
 
 /**
- * `ErrorResponse`: the body of every non-2xx answer, `{ success: false, message, code }`,
- * always sent as `application/json` so the SDK's `HttpError.data.message` is filled
- * (contract README, "Conventions the mock adopts").
+ * The error codes each status can carry on the emulated API's routes (README "Errors"), so a typed client can
+ * switch on `code`. Unknown routes (404 FBM_ROUTE_NOT_FOUND) and answers Node's HTTP parser gives (400, 405,
+ * 408, 417, 431 FBM_BAD_REQUEST) belong to no operation; the control API adds its own.
  */
-export const ErrorResponseSchema = Type.Object({
-  success: Type.Literal(false, { description: 'Always false on an error.' }),
-  message: Type.String({ description: 'A sentence that names the field or cause, e.g. "body/accessType must be one of READ, WRITE, ADMIN".' }),
-  code: Type.String({ description: 'A stable machine-readable code, e.g. FBM_VALIDATION, FBM_UNAUTHORIZED, FBM_REPO_NOT_FOUND.' })
-}, {
+export const ERROR_CODES = {
+  400: ['FBM_VALIDATION', 'FBM_INVALID_JSON', 'FBM_BAD_URL'],
+  401: ['FBM_UNAUTHORIZED', 'FBM_INVALID_TOKEN'],
+  403: ['FBM_FORBIDDEN'],
+  404: ['FBM_REPO_NOT_FOUND', 'FBM_KEY_NOT_FOUND'],
+  413: ['FBM_BODY_TOO_LARGE'],
+  414: ['FBM_URI_TOO_LONG'],
+  415: ['FBM_UNSUPPORTED_MEDIA_TYPE'],
+  500: ['FBM_INTERNAL']
+} as const
+
+/** HTTP statuses that carry an error body. */
+export type ErrorStatus = keyof typeof ERROR_CODES
+
+/** Every error code the mock sends, any status, any route; the control API's and injected faults' included. */
+export const ALL_ERROR_CODES = [
+  ...new Set([...Object.values(ERROR_CODES).flat(), 'FBM_ROUTE_NOT_FOUND', 'FBM_BAD_REQUEST', 'FBM_FAULT_NOT_FOUND', 'FBM_INJECTED_FAULT'])
+]
+
+/**
+ * The error body `{ success: false, message, code }` with `code` limited to the given codes. Always
+ * application/json, so the SDK's `HttpError.data.message` is filled (contract README, "Conventions the mock adopts").
+ * @param codes the codes this body may carry
+ * @param options `$id` and description
+ */
+function errorBody (codes: readonly string[], options: SchemaOptions) {
+  return Type.Object({
+    success: Type.Literal(false, { description: 'Always false on an error.' }),
+    message: Type.String({ description: 'A sentence that names the field or cause, e.g. "body/accessType must be one of READ, WRITE, ADMIN".' }),
+    code: StringEnum(codes, { description: 'A stable machine-readable code; the mock\'s own addition.' })
+  }, options)
+}
+
+/** `ErrorResponse`: any error body, any code. The control API's document uses it; the main one names one per status. */
+export const ErrorResponseSchema = errorBody(ALL_ERROR_CODES, {
   $id: 'ErrorResponse',
   description: 'The one error shape of flashback-mock. The code field is the mock\'s own addition.'
 })
@@ -56,19 +86,21 @@ export const ErrorResponseSchema = Type.Object({
 /** The error body type: `{ success: false, message, code }`. */
 export type ErrorResponse = Static<typeof ErrorResponseSchema>
 
-/** One error example per status, so the OpenAPI document shows what each failure looks like. */
-export const ERROR_EXAMPLES = {
+/** `Error400` … `Error500`: the error body of one status, `code` limited to the codes that status carries. */
+export const ERROR_SCHEMAS = Object.fromEntries(Object.entries(ERROR_CODES).map(([status, codes]) =>
+  [status, errorBody(codes, { $id: `Error${status}`, description: `The error body of a ${status}: code is one of ${codes.join(', ')}.` })])) as Record<ErrorStatus, ReturnType<typeof errorBody>>
+
+/** The default example of each status, for routes that can give it as it is. Routes override what does not fit them. */
+export const ERROR_EXAMPLES: Record<ErrorStatus, ErrorResponse> = {
   400: { success: false, message: 'body/accessType must be one of READ, WRITE, ADMIN', code: 'FBM_VALIDATION' },
   401: { success: false, message: 'Missing bearer token: send "Authorization: Bearer <token>"', code: 'FBM_UNAUTHORIZED' },
   403: { success: false, message: 'This bearer token may not use repo "repo-b"', code: 'FBM_FORBIDDEN' },
   404: { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND' },
   413: { success: false, message: 'Request body is larger than the 1048576-byte limit', code: 'FBM_BODY_TOO_LARGE' },
+  414: { success: false, message: 'A path parameter is longer than 500 characters', code: 'FBM_URI_TOO_LONG' },
   415: { success: false, message: 'Unsupported Content-Type "text/plain": send application/json', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' },
   500: { success: false, message: 'Internal server error', code: 'FBM_INTERNAL' }
-} as const
-
-/** HTTP statuses that carry an error body. */
-export type ErrorStatus = keyof typeof ERROR_EXAMPLES
+}
 
 /** An OpenAPI response with an application/json body, as Fastify and @fastify/swagger both read it. */
 export interface JsonResponse<T extends TSchema> {
@@ -89,14 +121,15 @@ export function jsonResponse<T extends TSchema> (schema: T, description: string,
 }
 
 /**
- * Response entries for the given error statuses, each an `ErrorResponse` with its description and
- * example; 401 also documents its `WWW-Authenticate` header.
+ * Response entries for the given error statuses, each the status's own error body (`Error404`…) with its
+ * description and an example; 401 also documents its `WWW-Authenticate` header.
  * @param statuses the statuses a route can answer with an error
+ * @param examples examples that replace the default of a status, so every example is an answer this route can give
  * @returns a map from status to response, to spread into a route's `response`
  */
-export function errorResponses (...statuses: ErrorStatus[]): Record<number, JsonResponse<TUnsafe<ErrorResponse>>> {
+export function errorResponses (statuses: ErrorStatus[], examples: Partial<Record<ErrorStatus, ErrorResponse>> = {}): Record<number, JsonResponse<TUnsafe<ErrorResponse>>> {
   return Object.fromEntries(statuses.map((status) => {
-    const response = jsonResponse(ErrorResponseSchema, ERROR_DESCRIPTIONS[status], ERROR_EXAMPLES[status])
+    const response = jsonResponse(ERROR_SCHEMAS[status], ERROR_DESCRIPTIONS[status], examples[status] ?? ERROR_EXAMPLES[status]) as JsonResponse<TUnsafe<ErrorResponse>>
     return [status, status === 401 ? { ...response, headers: WWW_AUTHENTICATE_HEADER } : response]
   }))
 }
@@ -111,6 +144,14 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   403: 'The bearer token is valid but may not use this repo.',
   404: 'Unknown repo or key.',
   413: 'Body larger than the limit.',
+  414: `A path parameter longer than ${MAX_PARAM_LENGTH} characters.`,
   415: 'Content-Type is not application/json.',
   500: 'Unexpected failure; details are only in the server log.'
 }
+
+/**
+ * A route's `serializerCompiler` that writes answers with JSON.stringify instead of a compiled serializer: for
+ * answers built in their schema's exact shape already (the state, the journal, the OpenAPI document), so no app
+ * pays for compiling one from a large schema, and a loose schema ("an object") does not empty the answer.
+ */
+export const plainJson = () => (data: unknown): string => JSON.stringify(data)

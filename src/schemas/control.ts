@@ -1,6 +1,6 @@
 // Names and schemas of the control API, shared with the main OpenAPI document, which must leave the control API out.
 import { Type, type Static } from '@sinclair/typebox'
-import { ref, StringEnum } from './common.js'
+import { MAX_PARAM_LENGTH, ref, StringEnum } from './common.js'
 import { FixturesSchema } from './fixtures.js'
 
 /** Where the control API lives: a prefix the Flashback API does not use. */
@@ -104,7 +104,7 @@ export const FaultAddedSchema = Type.Object({
 }, { $id: 'FaultAdded', description: 'The rule added.' })
 
 /** Path parameter of `DELETE /__mock/faults/{id}`. */
-export const FaultParamsSchema = Type.Object({ id: Type.String({ description: 'Fault rule id.' }) })
+export const FaultParamsSchema = Type.Object({ id: Type.String({ maxLength: MAX_PARAM_LENGTH, description: 'Fault rule id.' }) })
 
 /** Every schema the control API registers with `addSchema`; the main OpenAPI document drops their components. */
 export const CONTROL_SCHEMAS = [
