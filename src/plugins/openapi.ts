@@ -8,13 +8,55 @@ import {
   UpdateRepoKeyRequestSchema
 } from '../schemas/apikey.js'
 import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
-import { CONTROL_SCHEMAS, CONTROL_TAG } from '../schemas/control.js'
+import { CONTROL_TAG } from '../schemas/control.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
   ErrorResponseSchema, ...Object.values(ERROR_SCHEMAS), ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
   UpdateRepoKeyRequestSchema, ActionResponseSchema, StorageRepoSchema, StorageReposResponseSchema
 ]
+
+/** The document's `info.contact` and `info.license`, the same in the main and the control document. */
+export const INFO_CONTACT_LICENSE = {
+  contact: { name: 'flashback-mock maintainers', url: 'https://docs.flashback.tech' },
+  license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' }
+}
+
+/** The parts of an OpenAPI object `pruneComponents` reads. */
+export interface OpenapiObject {
+  components: { schemas: Record<string, unknown>, securitySchemes: Record<string, unknown> }
+  security?: Array<Record<string, unknown>>
+  paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>
+}
+
+/**
+ * Removes the components a document does not use: schemas no `$ref` reaches from the paths (transitively), and
+ * security schemes no `security` requirement names. Each document gets only its own: @fastify/swagger lists
+ * every schema the app shares, the control API's in the main document and the API's in the control one.
+ * @param document an OpenAPI object, changed in place
+ * @returns the same object
+ */
+export function pruneComponents<T extends OpenapiObject> (document: T): T {
+  const { schemas, securitySchemes } = document.components
+  const used = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit)
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        const name = key === '$ref' && typeof value === 'string' ? value.replace('#/components/schemas/', '') : undefined
+        if (name !== undefined && !used.has(name)) {
+          used.add(name)
+          visit(schemas[name])
+        } else visit(value)
+      }
+    }
+  }
+  visit(document.paths)
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name]
+  const requirements = [...(document.security ?? []), ...Object.values(document.paths).flatMap((ops) => Object.values(ops).flatMap((op) => op.security ?? []))]
+  for (const name of Object.keys(securitySchemes)) if (!requirements.some((r) => name in r)) delete securitySchemes[name]
+  return document
+}
 
 /** Options of the openapi plugin. */
 export interface OpenapiPluginOptions {
@@ -49,8 +91,7 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
         title: 'Flashback API (flashback-mock)',
         version,
         description: DESCRIPTION,
-        contact: { name: 'flashback-mock maintainers', url: 'https://docs.flashback.tech' },
-        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' }
+        ...INFO_CONTACT_LICENSE
       },
       servers: [{ url: '/', description: 'The flashback-mock server that serves this document, on whatever host and port it listens' }],
       tags: [
@@ -69,13 +110,8 @@ const openapiPlugin: FastifyPluginAsync<OpenapiPluginOptions> = async (app, { ve
     hiddenTag: CONTROL_TAG,
     // HEAD answers every GET route (Fastify's exposeHeadRoutes), so the document lists it (operationId <get>-head).
     exposeHeadRoutes: true,
-    // The control routes' schemas are theirs alone (the generic ErrorResponse too: these routes name one per
-    // status); hidden routes still bring their $refs.
-    transformObject: (document) => {
-      const { openapiObject } = document as { openapiObject: { components: { schemas: Record<string, unknown> } } }
-      for (const schema of [...CONTROL_SCHEMAS, ErrorResponseSchema]) delete openapiObject.components.schemas[schema.$id as string]
-      return openapiObject as never
-    },
+    // The control routes' schemas are theirs alone; hidden routes still bring their $refs.
+    transformObject: (document) => pruneComponents((document as { openapiObject: OpenapiObject }).openapiObject) as never,
     // Components are named by their $id: every shared schema has one (ref() in schemas/common.ts needs it).
     refResolver: { buildLocalReference: (json) => String(json.$id) }
   })

@@ -14,6 +14,7 @@ import { AdminForbiddenError, ControlValidationError, FaultNotFoundError, Invali
 import { VERSION } from '../version.js'
 import { parseAuthorization, tokenDigest } from '../bearer.js'
 import { isOwnPath } from '../request-target.js'
+import { INFO_CONTACT_LICENSE, pruneComponents, type OpenapiObject } from '../plugins/openapi.js'
 
 /** Options of the control routes. */
 export interface ControlOptions {
@@ -65,6 +66,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       info: {
         title: 'flashback-mock control API',
         version: VERSION,
+        ...INFO_CONTACT_LICENSE,
         description: `Controls the mock from tests, under ${CONTROL_PREFIX}. Not part of the Flashback API: the main document (/openapi.json) leaves it out. Open unless the mock was started with --admin-token; removed with --no-admin.`
       },
       servers: [{ url: '/', description: 'The flashback-mock server that serves this document' }],
@@ -73,7 +75,8 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
         securitySchemes: { adminBearer: { type: 'http', scheme: 'bearer', description: 'The admin token given with --admin-token or FLASHBACK_MOCK_ADMIN_TOKEN.' } }
       }
     },
-    refResolver: { buildLocalReference: (json) => String(json.$id) }
+    refResolver: { buildLocalReference: (json) => String(json.$id) },
+    transformObject: (document) => pruneComponents((document as { openapiObject: OpenapiObject }).openapiObject) as never
   })
 
   if (adminToken !== undefined) {
