@@ -8,6 +8,9 @@ import type { ErrorObject } from 'ajv'
 import { describeAjvError, mainAjvError } from '../validation.js'
 import { MAX_PARAM_LENGTH, type ErrorResponse } from '../schemas/common.js'
 
+/** Most bytes of an unread request body the mock reads and discards after an early answer: 64 MiB. */
+export const MAX_DISCARD_BYTES = 64 * 1024 * 1024
+
 /** `WWW-Authenticate` value of every 401 (RFC 6750 section 3). */
 export const WWW_AUTHENTICATE = 'Bearer realm="flashback"'
 
@@ -110,9 +113,12 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((error: FastifyError, request, res) => {
     const { status, body } = translate(error, request)
     if (status === 500) request.log.error({ err: error }, 'unexpected error')
-    // Answered before the body was read (auth runs first): end the connection rather than read and
-    // parse a body nobody will use, which could also turn into a second answer if it is malformed.
-    if (!request.raw.complete) res.header('connection', 'close')
+    // Answered before the body was read (auth runs first, a body over the limit is refused by its length):
+    // the client may still be sending it. Closing now would reset the connection mid-upload and the client
+    // would see EPIPE, not this answer. So the connection stays open and Node discards the rest of the body
+    // once the answer is sent (unparsed: its length frames it), up to MAX_DISCARD_BYTES; past that, or
+    // without a length to frame it, the connection ends after the answer.
+    if (!request.raw.complete && !(Number(request.headers['content-length']) <= MAX_DISCARD_BYTES)) res.header('connection', 'close')
     if (status === 401) {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
     }

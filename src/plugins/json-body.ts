@@ -44,10 +44,21 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
     parseJson(request, text, done)
   })
   // Any other type: with no body there is nothing for a Content-Type to describe (RFC 9110, 8.3), so an empty
-  // body is no body, whatever its type (fetch sends text/plain with body: ''); a non-empty one is a 415.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if ((body as Buffer).length === 0) return done(null, undefined)
-    done(new UnsupportedMediaTypeError(String(request.headers['content-type'])))
+  // body is no body, whatever its type (fetch sends text/plain with body: ''); a non-empty one is a 415, answered
+  // as soon as its first byte (or a non-zero Content-Length) shows it, without reading the rest.
+  app.addContentTypeParser('*', (request, payload, done) => {
+    const refuse = (): void => done(new UnsupportedMediaTypeError(String(request.headers['content-type'])), undefined)
+    if (Number(request.headers['content-length']) > 0) return refuse()
+    const onData = (): void => {
+      payload.off('end', onEnd)
+      refuse()
+    }
+    const onEnd = (): void => {
+      payload.off('data', onData)
+      done(null, undefined)
+    }
+    payload.once('data', onData)
+    payload.once('end', onEnd)
   })
   // An operation the OpenAPI document gives no requestBody (DELETE) takes none: a body is a 400, not ignored.
   // GET and HEAD bodies never get here: Fastify does not read them.

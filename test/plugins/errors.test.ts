@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import type { Socket } from 'node:net'
 import errorsPlugin, { clientErrorHandler } from '../../src/plugins/errors.js'
 import jsonBodyPlugin from '../../src/plugins/json-body.js'
-import { build, call, captureLogs, DEV_TOKEN, serve } from '../helper.js'
+import { build, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN, serve } from '../helper.js'
 import type { MockServerOptions } from '../../src/index.js'
 import { rawBody, rawConnect, rawRequest } from '../raw-socket.js'
 
@@ -154,4 +154,42 @@ t.test('client errors: a timeout is a 408; a reset or already closed socket gets
     clientErrorHandler.call(app, err, socket)
     t.same(socket.written, [])
   }
+})
+
+t.test('issue 10 fault 2: an answer given before the body is read reaches the client (fetch, 2, 5 and 16 MB), for every early status', async (t) => {
+  const server = await serve(t)
+  const cases: Array<[number, string, string, string]> = [
+    [401, 'POST', '/repo/repo-a/apikey', 'not-a-known-token'],
+    [403, 'POST', '/repo/repo-b/apikey', LIMITED_TOKEN],
+    [404, 'PUT', '/repo/no-such-repo/apikey/k', DEV_TOKEN],
+    [413, 'POST', '/repo/repo-a/apikey', DEV_TOKEN],
+    [415, 'PUT', '/repo/repo-a/apikey/key-a1', DEV_TOKEN]
+  ]
+  for (const mb of [2, 5, 16]) {
+    const body = JSON.stringify({ name: 'x'.repeat(mb * 1024 * 1024), accessType: 'READ' })
+    for (const [status, method, path, token] of cases) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': status === 415 ? 'text/plain' : 'application/json' },
+        body
+      }).then(async (r) => [r.status, (await r.json() as { code: string }).code], (err: Error & { cause?: { code?: string } }) => [err.cause?.code ?? err.message])
+      t.equal(res[0], status, `${mb} MB, ${method} ${path}: ${res.join(' ')}`)
+    }
+  }
+})
+
+t.test('after an early answer the connection stays open while the client sends the rest of its body, then serves the next request', async (t) => {
+  const server = await serve(t)
+  const size = 5 * 1024 * 1024
+  const head = `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer not-a-known-token\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`
+  const connection = await rawConnect(server.url, head + 'x'.repeat(64 * 1024))
+  const answer = await connection.waitFor(/^HTTP\/1\.1 401 [^]*\r\n\r\n\{[^}]*\}$/)
+  t.notMatch(answer, /connection: close/i, 'the answer does not end the connection')
+  // The rest of the body, then a second request on the same connection.
+  for (let sent = 64 * 1024; sent < size; sent += 1024 * 1024) connection.socket.write('x'.repeat(Math.min(1024 * 1024, size - sent)))
+  connection.socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  const all = await connection.closed()
+  t.same(all.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401', 'HTTP/1.1 200'], 'the body was discarded unread, and the next request answered')
+  const chunked = await rawConnect(server.url, 'POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"nam\r\n')
+  t.match(await chunked.closed(), /^HTTP\/1\.1 401 [^]*connection: close/i, 'a body with no length to frame it still ends the connection')
 })

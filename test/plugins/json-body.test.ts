@@ -1,6 +1,7 @@
 // The JSON body parser: UTF-8 only, no compression, an empty body is no body, prototype keys dropped.
 import t from 'tap'
-import { build, call } from '../helper.js'
+import { build, call, DEV_TOKEN, serve } from '../helper.js'
+import { rawRequest } from '../raw-socket.js'
 
 const url = '/repo/repo-a/apikey'
 
@@ -45,4 +46,36 @@ t.test('an empty body is no body: fine where none is needed, "required" where on
   t.equal(del.statusCode, 200)
   const post = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json; charset=utf-8' }, payload: '' })
   t.same(post.json(), { success: false, message: 'Request body is required: send a JSON object with Content-Type: application/json', code: 'FBM_VALIDATION' })
+})
+
+t.test('issue 10 fault 1: an empty body with a stray Content-Type is no body, on every route and method, with Content-Length: 0 and chunked', async (t) => {
+  const server = await serve(t)
+  // Every operation of the emulated API, and the control API's, as (method, path, needs a body).
+  const routes: Array<[string, string, boolean]> = [
+    ['POST', '/repo/repo-a/apikey', true], ['GET', '/repo/repo-a/apikey', false], ['HEAD', '/repo/repo-a/apikey', false],
+    ['PUT', '/repo/repo-a/apikey/key-a1', true], ['GET', '/repo', false], ['HEAD', '/repo', false], ['GET', '/health', false],
+    ['GET', '/openapi.json', false], ['POST', '/__mock/reset', false], ['GET', '/__mock/state', false], ['PUT', '/__mock/state', true],
+    ['GET', '/__mock/requests', false], ['DELETE', '/__mock/requests', false], ['POST', '/__mock/faults', true], ['GET', '/__mock/faults', false],
+    ['DELETE', '/__mock/faults', false], ['DELETE', '/repo/repo-a/apikey/key-a1', false]
+  ]
+  const types = ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded;charset=UTF-8', 'application/octet-stream', 'application/json']
+  for (const [method, path, needsBody] of routes) {
+    for (const type of types) {
+      for (const framing of ['Content-Length: 0', 'Transfer-Encoding: chunked']) {
+        const end = framing.startsWith('Transfer') ? '0\r\n\r\n' : ''
+        if (method === 'DELETE') await server.reset()
+        const answer = await rawRequest(server.url, `${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: ${type}\r\n${framing}\r\nConnection: close\r\n\r\n${end}`)
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])
+        const expected = needsBody ? 400 : 200
+        if (status !== expected) t.fail(`${method} ${path}, ${type}, ${framing}: ${status}, expected ${expected}\n${answer.slice(0, 300)}`)
+        if (needsBody && !answer.includes('Request body is required')) t.fail(`${method} ${path}, ${type}: ${answer.slice(0, 300)}`)
+      }
+    }
+    if (method === 'DELETE' && path.startsWith('/repo')) t.same(server.app.store.listKeys('repo-a').map((k) => k.id), [], 'the DELETE with an empty body deleted the key')
+  }
+  t.pass(`${routes.length} routes × ${types.length} types × 2 framings`)
+  const nonEmpty = await call(server.app, { method: 'DELETE', url: '/repo/repo-b/apikey/x', headers: { 'content-type': 'text/plain' }, payload: 'x' })
+  t.same([nonEmpty.statusCode, nonEmpty.json().code], [415, 'FBM_UNSUPPORTED_MEDIA_TYPE'], 'a non-empty one is still a 415')
+  const chunked = await rawRequest(server.url, `PUT /repo/repo-a/apikey/key-a1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n`)
+  t.match(chunked, /^HTTP\/1\.1 415 [^]*Unsupported Content-Type \\"text\/plain\\"/, 'chunked too, from its first byte')
 })
