@@ -22,13 +22,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * - `__proto__` and `constructor.prototype` keys are dropped, like any other unknown field;
  * - every other content type, text/plain included, is a 415, unless the body is empty: then there is no body;
  * - a body on an operation without one (DELETE) is a 400 that says so.
- * The body as sent (UTF-8 text) stays on `request.bodyText`, for the request journal.
+ * The body as sent (UTF-8 text) stays on `request.bodyText`, for the request journal. A request to an unknown
+ * route gets its 404 whatever its body: the body is read and discarded, never judged.
  */
 const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('bodyText', undefined)
   const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // An unknown route is a 404 whatever its body: read (so the connection stays usable), never judged.
+    if (request.is404) return done(null, undefined)
     const encoding = request.headers['content-encoding']
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return done(new UnsupportedEncodingError(encoding))
     const charset = CHARSET.exec(String(request.headers['content-type']))?.[1]?.toLowerCase()
@@ -48,6 +51,10 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
   // as soon as its first byte (or a non-zero Content-Length) shows it, without reading the rest.
   app.addContentTypeParser('*', (request, payload, done) => {
     const refuse = (): void => done(new UnsupportedMediaTypeError(String(request.headers['content-type'])), undefined)
+    if (request.is404) {
+      payload.resume()
+      return payload.once('end', () => done(null, undefined))
+    }
     if (Number(request.headers['content-length']) > 0) return refuse()
     const onData = (): void => {
       payload.off('end', onEnd)

@@ -79,3 +79,11 @@ t.test('issue 10 fault 1: an empty body with a stray Content-Type is no body, on
   const chunked = await rawRequest(server.url, `PUT /repo/repo-a/apikey/key-a1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n`)
   t.match(chunked, /^HTTP\/1\.1 415 [^]*Unsupported Content-Type \\"text\/plain\\"/, 'chunked too, from its first byte')
 })
+
+t.test('found by the fuzzer: a request to an unknown route gets its 404 whatever its body, never a 400 or 415 for the body', async (t) => {
+  const app = await build(t)
+  for (const [type, payload] of [['application/json', '\u0000'], ['application/json', '{'], ['text/plain', 'hello'], ['application/json', '']]) {
+    const res = await call(app, { method: 'DELETE', url: '/repo/repo-a/apikey', headers: { 'content-type': type as string }, payload })
+    t.same([res.statusCode, res.json().code], [404, 'FBM_ROUTE_NOT_FOUND'], `${type} ${JSON.stringify(payload)}`)
+  }
+})
