@@ -1,6 +1,6 @@
 // The assembled app: CORS for browser frontends (answered before auth) and request logging.
 import t from 'tap'
-import { build, call, captureLogs } from './helper.js'
+import { build, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN } from './helper.js'
 
 const origin = 'http://localhost:5173'
 
@@ -75,4 +75,26 @@ t.test('at trace, each request is also logged as it arrives, with its headers an
   const received = lines.filter((l) => l.msg === 'request received')
   t.match(received, [{ level: 10, method: 'GET', url: '/repo/repo-a/apikey', headers: { authorization: '[redacted]', 'x-request-id': 'abc' } }])
   t.ok(lines.findIndex((l) => l.msg === 'request received') < lines.findIndex((l) => l.msg === 'request completed'), 'before the answer')
+})
+
+t.test('no token, secret or admin token appears in any log line of a full flow at trace, as text or as bytes', async (t) => {
+  const logs = captureLogs()
+  const adminToken = 'the-admin-token-of-this-flow'
+  const app = await build(t, { logLevel: 'trace', logStream: logs.stream, adminToken })
+  const admin = { authorization: `Bearer ${adminToken}` }
+  const created = (await call(app, { method: 'POST', url: '/repo/repo-a/apikey', payload: { name: 'k', accessType: 'WRITE', secret: 'sent-by-a-client' } })).json()
+  await call(app, { method: 'GET', url: '/repo/repo-a/apikey' })
+  await call(app, { method: 'PUT', url: `/repo/repo-a/apikey/${created.id}`, payload: { name: 'r', accessType: 'READ' } })
+  await app.inject({ method: 'GET', url: '/repo', headers: { authorization: 'Bearer some-unknown-token' } })
+  await app.inject({ method: 'GET', url: '/repo', headers: { authorization: `Basic ${Buffer.from(`user:${DEV_TOKEN}`).toString('base64')}` } })
+  await app.inject({ method: 'GET', url: '/__mock/requests', headers: admin })
+  await app.inject({ method: 'GET', url: '/__mock/state', headers: admin })
+  await app.inject({ method: 'POST', url: '/__mock/faults', headers: admin, payload: { status: 503, times: 1 } })
+  await call(app, { method: 'DELETE', url: `/repo/repo-a/apikey/${created.id}` })
+  await app.inject({ method: 'POST', url: '/__mock/reset', headers: { authorization: 'Bearer wrong-admin-token' } })
+  await app.inject({ method: 'POST', url: '/__mock/reset', headers: admin })
+  t.ok(logs.lines.length > 20, `${logs.lines.length} lines at trace`)
+  for (const secret of [DEV_TOKEN, LIMITED_TOKEN, adminToken, 'some-unknown-token', 'wrong-admin-token', created.secret, 'sent-by-a-client']) {
+    t.notOk(logs.leaks(secret), `${secret.slice(0, 12)}… is not logged`)
+  }
 })
