@@ -1,5 +1,5 @@
 // Loads and checks fixture files: schema first, then the rules a schema cannot say (unique ids, known repos).
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonPath } from './validation.js'
@@ -9,6 +9,9 @@ import { compileChecker, jsonPath } from './validation.js'
  * package.json's `imports` (`#fixtures/*`), so it resolves the same from src/, dist/ and the test build.
  */
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(import.meta.resolve('#fixtures/default.json'))
+
+/** Largest fixture file the CLI reads, in bytes (64 MiB). */
+export const MAX_FIXTURE_BYTES = 64 * 1024 * 1024
 
 /** A fixture file or object that cannot be used. The message names the source and the JSON path. */
 export class FixtureError extends Error {
@@ -84,15 +87,28 @@ export function adminTokenClash (fixtures: Fixtures, adminToken: string | undefi
  * Reads and checks a fixture file. The file is only read, never written.
  * @param path file path, relative to the working directory or absolute
  * @returns the checked fixtures
- * @throws FixtureError when the file cannot be read, is not JSON, or fails `validateFixtures`
+ * @throws FixtureError when the file cannot be read (a directory, a FIFO, over 64 MiB), is not UTF-8 or JSON, or
+ *   fails `validateFixtures`
  */
 export async function loadFixtureFile (path: string): Promise<Fixtures> {
+  const cannotRead = (code: string): FixtureError => new FixtureError(`${path}: cannot read the fixture file (${code}${READ_HINTS[code] ?? ''})`)
+  let bytes: Buffer
+  try {
+    // Looked at before it is read: reading a FIFO would wait forever, and a huge file would fill the memory.
+    const info = await stat(path)
+    if (info.isDirectory()) throw cannotRead('EISDIR')
+    if (!info.isFile()) throw new FixtureError(`${path}: not a regular file (a FIFO, a socket or a device); give the path of a JSON file`)
+    if (info.size > MAX_FIXTURE_BYTES) throw new FixtureError(`${path}: the file is ${info.size} bytes; a fixture file may be at most ${MAX_FIXTURE_BYTES} bytes (64 MiB)`)
+    bytes = await readFile(path)
+  } catch (err) {
+    if (err instanceof FixtureError) throw err
+    throw cannotRead(String((err as NodeJS.ErrnoException).code))
+  }
   let text: string
   try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = String((err as NodeJS.ErrnoException).code)
-    throw new FixtureError(`${path}: cannot read the fixture file (${code}${READ_HINTS[code] ?? ''})`)
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new FixtureError(`${path}: not UTF-8 text; save the file as UTF-8 (JSON must be UTF-8, RFC 8259)`)
   }
   let data: unknown
   try {

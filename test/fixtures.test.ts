@@ -1,6 +1,7 @@
 // Fixture files: the bundled one is valid, the published schema is current, and every bad file fails with a path.
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtures } from '../src/fixtures.js'
@@ -43,6 +44,21 @@ t.test('a missing file and a non-JSON file fail with the file name', async (t) =
   await t.rejects(loadFixtureFile(tooLong), { name: 'FixtureError', message: `${tooLong}: cannot read the fixture file (ENAMETOOLONG)` }, 'a code without a hint')
   const bad = file('bad.json', '{ "tokens": [ }')
   await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(`))
+})
+
+t.test('fixture-file attacks fail with one line naming the file, never half-loaded: a FIFO, a 200 MB file, a JSON bomb, bytes that are not UTF-8', async (t) => {
+  const fifo = join(dir, 'fifo.json')
+  execFileSync('mkfifo', [fifo])
+  await t.rejects(loadFixtureFile(fifo), new FixtureError(`${fifo}: not a regular file (a FIFO, a socket or a device); give the path of a JSON file`), 'a FIFO is refused, not read forever')
+  const huge = join(dir, 'huge.json')
+  writeFileSync(huge, '')
+  truncateSync(huge, 200 * 1024 * 1024)
+  await t.rejects(loadFixtureFile(huge), new FixtureError(`${huge}: the file is 209715200 bytes; a fixture file may be at most 67108864 bytes (64 MiB)`), '200 MB is refused before it is read')
+  const bomb = file('bomb.json', `{"tokens":${'['.repeat(200_000)}${']'.repeat(200_000)},"repos":[]}`)
+  await t.rejects(loadFixtureFile(bomb), { name: 'FixtureError', message: new RegExp(`^${bomb}: `) }, 'deep nesting is one error, not a crash')
+  const latin1 = join(dir, 'latin1.json')
+  writeFileSync(latin1, Buffer.from('{"tokens":[{"token":"t","repos":"*","description":"caf\xe9"}],"repos":[]}', 'latin1'))
+  await t.rejects(loadFixtureFile(latin1), new FixtureError(`${latin1}: not UTF-8 text; save the file as UTF-8 (JSON must be UTF-8, RFC 8259)`))
 })
 
 t.test('schema violations name the file and the JSON path', async (t) => {
