@@ -1,7 +1,7 @@
 // The real CLI (dist/cli.js) as a child process: settings, fixture errors, the ready line, a real socket, signals.
 // Every wait is on an event (a log line, a socket's close, the process's close), each with its own time-out.
 import t from 'tap'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { once } from 'node:events'
 import { networkInterfaces } from 'node:os'
 import { copyFileSync, readFileSync, statSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { createRandomSource } from '../src/random-source.js'
 import { CLI, CLI_TIMEOUT_MS, runCli, spawnChild, spawnNode, startCli } from './cli-helper.js'
 import { within } from './helper.js'
+import { MockControl } from '../src/index.js'
 import { rawConnect } from './raw-socket.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 import { VERSION } from '../src/version.js'
@@ -185,4 +186,34 @@ t.test('on a terminal the log is pretty, not JSON, and Ctrl-C (SIGINT) stops the
   t.notMatch(screen, /"level":/, 'no JSON lines')
   run.child.stdin?.write('\x03')
   t.equal((await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit after Ctrl-C')).code, 0)
+})
+
+t.test('SIGTERM with 200 requests in flight on keep-alive connections: each gets a complete answer, new connections are refused, exit 0', async (t) => {
+  const server = await startCli(t, ['--log-level', 'trace'])
+  // A fault rule holds every request in flight; shutdown ends the wait, so each is then answered.
+  await new MockControl(server.url).addFault({ path: '/repo', delayMs: 30_000 })
+  const answers = Array.from({ length: 200 }, async () => {
+    const res = await fetch(`${server.url}/repo`, { headers: { Authorization: 'Bearer dev-token' } })
+    return { status: res.status, repos: ((await res.json()) as { repos: unknown[] }).repos.length, at: Date.now() }
+  })
+  const received = (): number => server.logs.filter((l) => l.msg === 'request received' && l.url === '/repo').length
+  await server.waitForLog(() => received() >= 200, 'all 200 requests to arrive')
+  server.child.kill('SIGTERM')
+  await server.waitForLog((l) => l.msg === 'shutting down', 'the shutdown to start')
+  // A connection made now is refused, or, if the kernel accepted it before the listener closed, ended unserved.
+  const { hostname, port } = new URL(server.url)
+  const attempt = connect(Number(port), hostname)
+  let heard = ''
+  attempt.on('data', (chunk) => { heard += chunk })
+  attempt.on('error', () => {})
+  attempt.once('connect', () => attempt.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'))
+  // Not events.once: it rejects on the 'error' a refused or reset connection emits before 'close'.
+  await within(new Promise((resolve) => attempt.once('close', resolve)), CLI_TIMEOUT_MS, 'the late connection to end')
+  const late = heard === '' ? 'not served' : heard.slice(0, 40)
+  const results = await Promise.all(answers)
+  const { code } = await within(server.done, CLI_TIMEOUT_MS, 'the CLI to exit')
+  const exitedAt = Date.now()
+  t.same(results.filter((r) => r.status !== 200 || r.repos !== 2), [], 'every request got a complete 200')
+  t.equal(late, 'not served', 'a new connection is refused or ended without an answer')
+  t.equal(code, 0, `exit 0 by itself, ${exitedAt - Math.max(...results.map((r) => r.at))} ms after the last answer (the 3 s grace would exit 1)`)
 })
