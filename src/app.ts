@@ -40,6 +40,8 @@ export interface AppOptions {
   journalSize?: number
   /** Deterministic mode: ids, keys, secrets, createdAt and fault draws come from this seed; default a CSPRNG and the real clock. */
   seed?: string
+  /** How long a client may take to send a whole request, in ms, before a 408; default 30,000. Tests use less. */
+  requestTimeout?: number
 }
 
 const buildSerializer = SerializerSelector()
@@ -92,7 +94,7 @@ class OneLinePerRequest extends LogController {
  * @param options fixtures, logging, control API, journal size and seed (see `AppOptions`)
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
  */
-export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed, requestTimeout = 30_000 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: logLevel,
@@ -106,7 +108,7 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever;
     // Node checks every 5 s. A missing Host header is tolerated rather than answered with Node's empty 400.
-    requestTimeout: 30_000,
+    requestTimeout,
     http: { connectionsCheckingInterval: 5_000, requireHostHeader: false },
     // Requests that arrive on open connections during shutdown are served, not answered 503.
     return503OnClosing: false,

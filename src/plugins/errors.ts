@@ -99,6 +99,7 @@ export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoExce
  * - 401s carry `WWW-Authenticate: Bearer realm="flashback"`, plus `, error="invalid_token"` for FBM_INVALID_TOKEN.
  * - Anything else: 500 FBM_INTERNAL "Internal server error"; the details go to the log only.
  * - Unknown routes: 404 FBM_ROUTE_NOT_FOUND naming the method and path.
+ * - A body that stops arriving: 408 FBM_BAD_REQUEST after the request timeout, then the connection ends.
  */
 const errorsPlugin: FastifyPluginAsync = async (app) => {
   // Requests Node answers by itself with an empty body get the error shape instead.
@@ -123,6 +124,26 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
     }
     return res.code(status).type('application/json').send(body)
+  })
+
+  // Node's requestTimeout cuts off a client that stalls in its headers, not one that stalls in its body once the
+  // request is dispatched (or after an early answer, while Node discards the rest): this does, with the same 408,
+  // counted from the headers, so such a client holds a socket for the timeout at most.
+  const timeout = app.server.requestTimeout
+  app.addHook('onRequest', (request, reply, done) => {
+    const { raw } = request
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length']) > 0
+    if (hasBody && !raw.complete) {
+      // Cleared once the body has arrived and been read (or discarded), or the connection is gone.
+      const timer = setTimeout(() => {
+        request.log.info({ statusCode: 408 }, 'client error')
+        if (!reply.raw.headersSent) raw.socket.write(rawAnswer(408, 'The request body was not received in time'))
+        raw.socket.destroy()
+      }, timeout).unref()
+      raw.once('end', () => clearTimeout(timer))
+      raw.once('close', () => clearTimeout(timer))
+    }
+    done()
   })
 
   app.setNotFoundHandler((request, res) => res.code(404).type('application/json').send({

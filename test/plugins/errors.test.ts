@@ -193,3 +193,14 @@ t.test('after an early answer the connection stays open while the client sends t
   const chunked = await rawConnect(server.url, 'POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"nam\r\n')
   t.match(await chunked.closed(), /^HTTP\/1\.1 401 [^]*connection: close/i, 'a body with no length to frame it still ends the connection')
 })
+
+t.test('a client that stops sending its body is cut off with a 408 after the request timeout, early answer or not', async (t) => {
+  const app = await build(t, { requestTimeout: 300 })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const half = await rawConnect(url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"name":"half`)
+  t.match(await half.closed(), /^HTTP\/1\.1 408 [^]*"message":"The request body was not received in time"/, 'a half body: 408, then the connection ends')
+  const afterEarly = await rawConnect(url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"name":"x`)
+  const text = await afterEarly.closed()
+  t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], 'after an early 401 the rest never came: the connection ends, without a second answer')
+  t.equal((await fetch(`${url}/health`)).status, 200, 'the server goes on')
+})
