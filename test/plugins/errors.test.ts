@@ -199,7 +199,7 @@ t.test('a client that stops sending its body is cut off with a 408 after the req
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const half = await rawConnect(url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"name":"half`)
   t.match(await half.closed(), /^HTTP\/1\.1 408 [^]*"message":"The request body was not received in time"/, 'a half body: 408, then the connection ends')
-  const afterEarly = await rawConnect(url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"name":"x`)
+  const afterEarly = await rawConnect(url, 'POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"name":"x')
   const text = await afterEarly.closed()
   t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], 'after an early 401 the rest never came: the connection ends, without a second answer')
   t.equal((await fetch(`${url}/health`)).status, 200, 'the server goes on')
