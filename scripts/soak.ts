@@ -71,8 +71,8 @@ async function send (count: number, pick: (i: number) => string): Promise<void> 
 async function heap (): Promise<{ heap: number, rss: number }> {
   const before = err.length
   child.kill('SIGWINCH')
-  const used = await waitFor(() => /heap (\d+)\n/.exec(err.slice(before))?.[1], child.stderr)
-  return { heap: Number(used), rss: Number(/rss (\d+)/.exec(err.slice(before))?.[1] ?? 0) }
+  const [, used, rss] = await waitFor(() => /heap (\d+) rss (\d+)\n/.exec(err.slice(before)) ?? undefined, child.stderr)
+  return { heap: Number(used), rss: Number(rss) }
 }
 /** Least-squares slope of y over x. */
 function slope (points: Array<[number, number]>): number {
@@ -89,9 +89,12 @@ for (let done = 0; done < CREATES; done += CREATES / 5) {
   createPoints.push([done + CREATES / 5, (await heap()).heap])
 }
 const mixedPoints: Array<[number, number]> = []
+const rssPoints: Array<[number, number]> = []
 for (let done = 0; done < TOTAL; done += SAMPLE) {
   await send(Math.min(SAMPLE, TOTAL - done), (i) => MIXED[i % MIXED.length] as string)
-  mixedPoints.push([done + SAMPLE, (await heap()).heap])
+  const sample = await heap()
+  mixedPoints.push([done + SAMPLE, sample.heap])
+  rssPoints.push([done + SAMPLE, sample.rss])
 }
 const seconds = (performance.now() - started) / 1000
 const perKey = slope(createPoints)
@@ -100,6 +103,7 @@ console.log(`soak: ${CREATES} creates, then ${TOTAL} mixed requests (list, updat
 console.log(`  bytes per stored key (heap slope over the creates): ${perKey.toFixed(0)}`)
 console.log(`  heap after GC, every ${SAMPLE}: ${mixedPoints.map(([, y]) => (y / 2 ** 20).toFixed(1)).join(', ')} MiB`)
 console.log(`  heap slope over the mixed requests: ${perRequest.toFixed(3)} bytes per request (limit ${MAX_SLOPE})`)
+console.log(`  RSS after GC, every ${SAMPLE}: ${rssPoints.map(([, y]) => (y / 2 ** 20).toFixed(1)).join(', ')} MiB; slope ${slope(rssPoints.slice(1)).toFixed(3)} bytes per request`)
 socket.destroy()
 child.kill('SIGTERM')
 process.exitCode = Math.abs(perRequest) <= MAX_SLOPE ? 0 : 1

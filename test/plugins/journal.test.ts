@@ -116,7 +116,7 @@ t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly 
       await waitUntil(socket, 'data', () => answered === sent ? true : undefined, { ms: CLI_TIMEOUT_MS, what: `${sent} answers`, seen: () => `${answered} answers` })
     }
     stderrText = ''
-    const heap = waitUntil(reports, 'data', () => /heap (\d+)\n/.exec(stderrText)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => stderrText })
+    const heap = waitUntil(reports, 'data', () => /heap (\d+) rss \d+\n/.exec(stderrText)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => stderrText })
     server.child.kill('SIGWINCH')
     return Number(await heap)
   }
