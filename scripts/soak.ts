@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { countAnswers } from '../test/raw-socket.js'
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const CREATES = Math.min(100_000, Math.max(5_000, Math.floor(TOTAL / 10)))
@@ -40,14 +41,8 @@ const url = await waitFor(() => /listening on (http:[^"\s]+)/.exec(out)?.[1], ch
 const { hostname, port } = new URL(url)
 const socket = connect(Number(port), hostname)
 await new Promise((resolve) => socket.once('connect', resolve))
-let answered = 0
+const answered = countAnswers(socket, 'HTTP/1.1 ')
 let sent = 0
-let tail = ''
-socket.on('data', (chunk: Buffer) => {
-  const text = tail + chunk.toString('latin1')
-  answered += text.split('HTTP/1.1 ').length - 1
-  tail = text.slice(-9)
-})
 
 const body = (s: string): string => `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`
 const auth = 'Authorization: Bearer dev-token\r\n'
@@ -65,7 +60,7 @@ async function send (count: number, pick: (i: number) => string): Promise<void> 
     const n = Math.min(BATCH, until - sent)
     socket.write(Array.from({ length: n }, (_, i) => pick(sent + i)).join(''))
     sent += n
-    await waitFor(() => answered >= sent ? true : undefined, socket)
+    await waitFor(() => answered() >= sent ? true : undefined, socket)
   }
 }
 async function heap (): Promise<{ heap: number, rss: number }> {

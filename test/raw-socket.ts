@@ -47,3 +47,19 @@ export async function rawRequest (url: string, bytes: string): Promise<string> {
 
 /** The JSON body of the last answer in raw HTTP/1.1 text. */
 export const rawBody = (answer: string): unknown => JSON.parse(answer.split('\r\n\r\n').at(-1) as string)
+
+/**
+ * Counts the answers whose status line starts with `statusLine` (e.g. "HTTP/1.1 200 ") as they arrive on a
+ * socket, without keeping them: for long pipelined runs. A status line split across two chunks counts once.
+ * @returns a function giving the count so far
+ */
+export function countAnswers (socket: Socket, statusLine: string): () => number {
+  let answered = 0
+  let tail = ''
+  socket.on('data', (chunk: Buffer) => {
+    const text = tail + chunk.toString('latin1')
+    answered += text.split(statusLine).length - 1
+    tail = text.slice(-(statusLine.length - 1))
+  })
+  return () => answered
+}

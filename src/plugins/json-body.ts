@@ -1,6 +1,7 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
+import { requestTarget } from '../request-target.js'
 import { BodyNotAllowedError, InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError, UnsupportedMediaTypeError } from '../errors.js'
 
 declare module 'fastify' {
@@ -71,7 +72,8 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
   // GET and HEAD bodies never get here: Fastify does not read them.
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined && !request.is404 && request.routeOptions.schema?.body === undefined) {
-      throw new BodyNotAllowedError(`${request.method} ${String(request.routeOptions.url).replace(/:(\w+)/g, '{$1}')}`)
+      const { method, route } = requestTarget(request)
+      throw new BodyNotAllowedError(`${method} ${String(route)}`)
     }
   })
 }

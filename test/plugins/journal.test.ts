@@ -7,6 +7,7 @@ import { connect } from 'node:net'
 import { once } from 'node:events'
 import { build, bearer, call, DEV_TOKEN, waitUntil } from '../helper.js'
 import { CLI_TIMEOUT_MS, startCli } from '../cli-helper.js'
+import { countAnswers } from '../raw-socket.js'
 
 t.test('each request to the emulated API is recorded: route, params, query, body, status, answer, time', async (t) => {
   const app = await build(t)
@@ -98,13 +99,7 @@ t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly 
   t.teardown(() => socket.destroy())
   await once(socket, 'connect')
   // 500 pipelined at a time on one keep-alive connection: the answers are counted, not kept.
-  let answered = 0
-  let tail = ''
-  socket.on('data', (chunk: Buffer) => {
-    const text = tail + chunk.toString('latin1')
-    answered += text.split('HTTP/1.1 200 ').length - 1
-    tail = text.slice(-12)
-  })
+  const answered = countAnswers(socket, 'HTTP/1.1 200 ')
   const reports = server.child.stderr as Readable
   let stderrText = ''
   reports.on('data', (chunk) => { stderrText += chunk })
@@ -113,7 +108,7 @@ t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly 
     while (sent < total) {
       const batch = Array.from({ length: 500 }, () => `GET /repo/repo-photos/apikey?n=${++sent} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token\r\n\r\n`)
       socket.write(batch.join(''))
-      await waitUntil(socket, 'data', () => answered === sent ? true : undefined, { ms: CLI_TIMEOUT_MS, what: `${sent} answers`, seen: () => `${answered} answers` })
+      await waitUntil(socket, 'data', () => answered() === sent ? true : undefined, { ms: CLI_TIMEOUT_MS, what: `${sent} answers`, seen: () => `${answered()} answers` })
     }
     stderrText = ''
     const heap = waitUntil(reports, 'data', () => /heap (\d+) rss \d+\n/.exec(stderrText)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => stderrText })
