@@ -19,6 +19,10 @@ type Translate = (error: FastifyError, request: FastifyRequest) => { status: num
 const reply = (status: number, code: string, message: string): { status: number, body: ErrorResponse } =>
   ({ status, body: { success: false, message, code } })
 
+/** The 404 of an unknown route, naming its method and path. */
+const routeNotFound = (request: FastifyRequest): { status: number, body: ErrorResponse } =>
+  reply(404, 'FBM_ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)
+
 /** Fastify's own client errors, reworded to name the cause and the fix. */
 const FASTIFY_ERRORS: Record<string, Translate> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => reply(400, 'FBM_INVALID_JSON', 'Request body is not valid JSON'),
@@ -28,8 +32,10 @@ const FASTIFY_ERRORS: Record<string, Translate> = {
       ? 'A request body needs Content-Type: application/json'
       : `Unsupported Content-Type ${JSON.stringify(type)}: send application/json`)
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: (_, request) =>
-    reply(413, 'FBM_BODY_TOO_LARGE', `Request body is larger than the ${request.routeOptions.bodyLimit}-byte limit`),
+  // An unknown route is a 404 whatever its body (json-body), but Fastify refuses one over the limit before any parser.
+  FST_ERR_CTP_BODY_TOO_LARGE: (_, request) => request.is404
+    ? routeNotFound(request)
+    : reply(413, 'FBM_BODY_TOO_LARGE', `Request body is larger than the ${request.routeOptions.bodyLimit}-byte limit`),
   FST_ERR_BAD_URL: () => reply(400, 'FBM_BAD_URL', 'The URL has a malformed percent-encoding'),
   FST_ERR_MAX_PARAM_LENGTH: () => reply(414, 'FBM_URI_TOO_LONG', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`)
 }
@@ -114,12 +120,14 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((error: FastifyError, request, res) => {
     const { status, body } = translate(error, request)
     if (status === 500) request.log.error({ err: error }, 'unexpected error')
-    // Answered before the body was read (auth runs first, a body over the limit is refused by its length):
-    // the client may still be sending it. Closing now would reset the connection mid-upload and the client
-    // would see EPIPE, not this answer. So the connection stays open and Node discards the rest of the body
-    // once the answer is sent (unparsed: its length frames it), up to MAX_DISCARD_BYTES; past that, or
-    // without a length to frame it, the connection ends after the answer.
+    // Answered before the body was read (auth runs first, a body over the limit is refused by its length, another
+    // content type by its first byte): the client may still be sending it. Closing now would reset the connection
+    // mid-upload and the client would see EPIPE, not this answer. So the connection stays open and Node discards the
+    // rest of the body once the answer is sent (unparsed: its length frames it), up to MAX_DISCARD_BYTES; past that,
+    // or without a length to frame it, the connection ends after the answer. Fastify itself asks to close after
+    // any body parser error: that is undone here, for a body read whole as for one Node discards.
     if (!request.raw.complete && !(Number(request.headers['content-length']) <= MAX_DISCARD_BYTES)) res.header('connection', 'close')
+    else res.removeHeader('connection')
     if (status === 401) {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
     }
@@ -146,11 +154,7 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
     done()
   })
 
-  app.setNotFoundHandler((request, res) => res.code(404).type('application/json').send({
-    success: false,
-    message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-    code: 'FBM_ROUTE_NOT_FOUND'
-  } satisfies ErrorResponse))
+  app.setNotFoundHandler((request, res) => res.code(404).type('application/json').send(routeNotFound(request).body))
 }
 
 export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' })
