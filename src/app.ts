@@ -1,6 +1,6 @@
 // The app factory: builds the whole mock server, never listens. Tests and the CLI both build it here.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import cors from '@fastify/cors'
+import cors, { type FastifyCorsOptions } from '@fastify/cors'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DestinationStream } from 'pino'
@@ -9,9 +9,10 @@ import type { LogLevel } from './config.js'
 import { VERSION } from './version.js'
 import jsonBody from './plugins/json-body.js'
 import gracefulClose from './plugins/graceful-close.js'
-import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrorsFor } from './plugins/errors.js'
 import { MAX_PARAM_LENGTH } from './schemas/common.js'
 import store from './plugins/store.js'
+import fixtureWatch from './plugins/fixture-watch.js'
 import journal from './plugins/journal.js'
 import faults from './plugins/faults.js'
 import auth from './plugins/auth.js'
@@ -20,6 +21,7 @@ import healthRoutes from './routes/health.js'
 import openapiRoutes from './routes/openapi.js'
 import apikeyRoutes from './routes/apikey.js'
 import repoRoutes from './routes/repo.js'
+import docsRoutes from './routes/docs.js'
 import controlRoutes from './routes/control.js'
 import { CONTROL_PREFIX } from './schemas/control.js'
 import { isControlRequest } from './request-target.js'
@@ -42,6 +44,12 @@ export interface AppOptions {
   seed?: string
   /** How long a client may take to send a whole request, in ms, before a 408; default 30,000. Tests use less. */
   requestTimeout?: number
+  /** Whether CORS headers are sent; default true. */
+  cors?: boolean
+  /** The only origins CORS allows (`http://localhost:5173`); default any origin, reflected. */
+  corsOrigin?: string[]
+  /** Hot reload: the path of the fixture file `fixtures` came from, reloaded when it changes (`--watch`); default none. */
+  watchFixtures?: string
 }
 
 const buildSerializer = SerializerSelector()
@@ -56,15 +64,24 @@ const serializerFactory: typeof buildSerializer = (externalSchemas, options) => 
   return (route) => Number(route.httpStatus) >= 400 ? JSON.stringify : compile(route)
 }
 
-/** Headers a browser may send cross-origin, and the ones it may read back. */
-const CORS = {
-  origin: true,
-  credentials: true,
-  methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-  // An OPTIONS without Origin is answered 204 too, instead of a text/plain 400.
-  strictPreflight: false,
-  allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer'],
-  exposedHeaders: ['WWW-Authenticate']
+/** Methods a preflight is told are allowed when it names none. */
+const CORS_METHODS = 'GET, HEAD, POST, PUT, DELETE'
+
+/**
+ * CORS for one request to the emulated API. A local mock must never be why a browser refuses a call: the origin
+ * (any, or one of `origins`), and whatever method and headers a preflight asks for (a tracing header such as
+ * `sentry-trace` or `traceparent` included) are allowed, with credentials, and `WWW-Authenticate` is exposed.
+ */
+function corsOptions (request: FastifyRequest, origins: string[] | undefined): FastifyCorsOptions {
+  return {
+    origin: origins ?? true,
+    credentials: true,
+    methods: request.headers['access-control-request-method'] ?? CORS_METHODS,
+    // allowedHeaders is left out: @fastify/cors then reflects Access-Control-Request-Headers (with Vary).
+    // An OPTIONS without Origin is answered 204 too, instead of a text/plain 400.
+    strictPreflight: false,
+    exposedHeaders: ['WWW-Authenticate']
+  }
 }
 
 /**
@@ -94,7 +111,10 @@ class OneLinePerRequest extends LogController {
  * @param options fixtures, logging, control API, journal size and seed (see `AppOptions`)
  * @returns a Fastify instance, not yet ready; `inject` and `listen` make it ready
  */
-export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed, requestTimeout = 30_000 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({
+  fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed, requestTimeout = 30_000,
+  cors: corsEnabled = true, corsOrigin, watchFixtures
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: logLevel,
@@ -103,7 +123,7 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
     },
     logController: new OneLinePerRequest(),
     // Errors raised outside routes get the same JSON shape, and raw request bytes are never logged.
-    frameworkErrors,
+    frameworkErrors: frameworkErrorsFor((origin) => corsEnabled && (corsOrigin === undefined || corsOrigin.includes(origin))),
     clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever;
@@ -121,11 +141,14 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   await app.register(errors)
   // The control API is for test code, not pages: no CORS there, so no page on another origin can read the
   // state (every token) or replace it on a developer's machine.
-  await app.register(cors, {
-    delegator: (request, callback) => callback(null, isControlRequest(request as FastifyRequest) ? { origin: false } : CORS)
-  })
+  if (corsEnabled) {
+    await app.register(cors, {
+      delegator: (request, callback) => callback(null, isControlRequest(request as FastifyRequest) ? { origin: false } : corsOptions(request as FastifyRequest, corsOrigin))
+    })
+  }
   await app.register(jsonBody)
   await app.register(store, { fixtures, seed })
+  if (watchFixtures !== undefined) await app.register(fixtureWatch, { path: watchFixtures, fixtures, adminToken })
   await app.register(journal, { size: journalSize })
   await app.register(auth)
   await app.register(faults)
@@ -135,6 +158,7 @@ export async function buildApp ({ fixtures, logLevel = 'info', logStream, admin 
   await app.register(openapiRoutes)
   await app.register(apikeyRoutes)
   await app.register(repoRoutes)
+  await app.register(docsRoutes)
   if (admin) await app.register(controlRoutes, { prefix: CONTROL_PREFIX, adminToken })
   return app
 }

@@ -5,6 +5,7 @@
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
 import { FixtureError, loadStartFixtures } from './fixtures.js'
 import { VERSION } from './version.js'
+import { bannerText, readyFacts } from './banner.js'
 
 /** Exit code for a bad flag, environment variable or fixture file. */
 const EXIT_USAGE = 2
@@ -21,8 +22,10 @@ function fail (message: string, code: number): never {
   process.exit(code)
 }
 
-function listenFailure (err: NodeJS.ErrnoException, { host, port }: Config): string {
-  if (err.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use; pick another with --port (or PORT)`
+function listenFailure (err: NodeJS.ErrnoException & { address?: string }, { host, port }: Config): string {
+  // With localhost, the address that failed may be ::1: named, since another program may hold only that one.
+  const where = err.address !== undefined && err.address !== host ? `${host} (${err.address})` : host
+  if (err.code === 'EADDRINUSE') return `port ${port} on ${where} is already in use; pick another with --port (or PORT)`
   return `cannot listen on ${host}:${port}: ${err.message}`
 }
 
@@ -41,8 +44,11 @@ async function main (): Promise<void> {
 
   const fixtures = await loadStartFixtures(config.fixtures, config.adminToken).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
   const [{ buildServer, listen }, { default: closeWithGrace }] = await Promise.all([import('./server.js'), import('close-with-grace')])
-  // Loaded only on a terminal: containers and CI, which log JSON, skip its ~50 ms import.
-  const app = await buildServer(config, fixtures, process.stdout.isTTY ? (await import('pino-pretty')).default({ colorize: true }) : undefined)
+  // A person at a terminal gets pretty lines and the banner (colours unless NO_COLOR is set); anything else, JSON.
+  // pino-pretty is loaded only then: containers and CI skip its ~50 ms import.
+  const terminal = process.stdout.isTTY
+  const colorize = terminal && process.env.NO_COLOR === undefined
+  const app = await buildServer(config, fixtures, terminal ? (await import('./pretty-log.js')).prettyLogStream(colorize) : undefined)
 
   closeWithGrace({ delay: GRACE_MS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
@@ -52,10 +58,16 @@ async function main (): Promise<void> {
 
   // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead,
   // with the address actually bound (0.0.0.0 stays 0.0.0.0) and the port chosen when --port is 0.
-  const { url } = await listen(app, config).catch((err: NodeJS.ErrnoException) => fail(listenFailure(err, config), EXIT_LISTEN))
+  const { url } = await listen(app, config).catch((err: NodeJS.ErrnoException & { address?: string }) => fail(listenFailure(err, config), EXIT_LISTEN))
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
-  // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it.
-  app.log.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url, fixtures: config.fixtures, ...(config.seed === undefined ? {} : { seed: config.seed }) }, `${READY_TEXT} ${url}`)
+  // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it, and the banner with it.
+  // As JSON it carries the facts as fields; on a terminal the banner below it shows them to a person.
+  if (config.logLevel === 'silent') return
+  const facts = readyFacts(url, config, fixtures)
+  const ready = app.log.child({}, { level: 'info' })
+  if (!terminal) return ready.info(facts, `${READY_TEXT} ${url}`)
+  ready.info(`${READY_TEXT} ${url}`)
+  process.stdout.write(bannerText(facts, colorize ? (text) => `\x1b[1m${text}\x1b[22m` : undefined))
 }
 
 await main()

@@ -23,10 +23,13 @@ export const ConfigSchema = Type.Object({
   adminToken: Type.Optional(Type.String({ pattern: BEARER_TOKEN_PATTERN, maxLength: 4096, description: 'Bearer token the control API requires; unset, it is open.' })),
   admin: Type.Boolean({ description: 'Whether the control API (/__mock) exists; false with --no-admin.' }),
   journalSize: Type.Integer({ minimum: 0, maximum: 100000, description: 'How many requests the request journal keeps; 0 turns it off.' }),
-  seed: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Deterministic mode: generated ids, keys, secrets, createdAt and fault draws follow this seed.' }))
+  seed: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Deterministic mode: generated ids, keys, secrets, createdAt and fault draws follow this seed.' })),
+  cors: Type.Boolean({ description: 'Whether CORS headers are sent; false with --no-cors.' }),
+  watch: Type.Boolean({ description: 'Hot reload: whether the fixture file is reloaded when it changes (--watch).' }),
+  corsOrigin: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'The only origins CORS allows; unset, any origin (reflected).' }))
 })
 
-/** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize, seed? }`; `fixtures` is an absolute path. */
+/** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize, seed?, cors, corsOrigin?, watch }`; `fixtures` is an absolute path. */
 export type Config = Static<typeof ConfigSchema>
 
 /** What the command line asks for: run the server, or print help or the version. */
@@ -40,16 +43,17 @@ export class ConfigError extends Error {
 /** Each setting: its flag, its environment twin, its default and its help line. Shown by `--help` and the README. */
 export const SETTINGS = {
   port: { flag: '--port', env: 'PORT', default: '3000', help: 'TCP port to listen on, 0 picks a free one (default 3000)' },
-  host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'interface to listen on, 0.0.0.0 for all (default 127.0.0.1)' },
+  host: { flag: '--host', env: 'HOST', default: 'localhost', help: 'interface to listen on: localhost is 127.0.0.1 and ::1, 0.0.0.0 all (default localhost)' },
   fixtures: { flag: '--fixtures', env: 'FLASHBACK_MOCK_FIXTURES', default: DEFAULT_FIXTURES_PATH, help: 'fixture file: repos, API keys, bearer tokens (default below)' },
   logLevel: { flag: '--log-level', env: 'LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(', ')} (default info)` },
   journalSize: { flag: '--journal-size', env: 'FLASHBACK_MOCK_JOURNAL_SIZE', default: '1000', help: 'requests the journal (/__mock/requests) keeps, 0 for none (default 1000)' },
   adminToken: { flag: '--admin-token', env: 'FLASHBACK_MOCK_ADMIN_TOKEN', default: '', help: 'bearer token the control API (/__mock) requires (default: none, open)' },
-  seed: { flag: '--seed', env: 'FLASHBACK_MOCK_SEED', default: '', help: 'deterministic ids, keys, secrets and createdAt from this seed (default: random)' }
+  seed: { flag: '--seed', env: 'FLASHBACK_MOCK_SEED', default: '', help: 'deterministic ids, keys, secrets and createdAt from this seed (default: random)' },
+  corsOrigin: { flag: '--cors-origin', env: 'FLASHBACK_MOCK_CORS_ORIGIN', default: '', help: 'comma-separated origins CORS allows, e.g. http://localhost:5173 (default: any)' }
 } as const
 
 /** Settings that are unset by default and take a string: an empty environment variable leaves them unset. */
-const OPTIONAL_SETTINGS = ['adminToken', 'seed'] as const
+const OPTIONAL_SETTINGS = ['adminToken', 'seed', 'corsOrigin'] as const
 
 type Setting = keyof typeof SETTINGS
 
@@ -62,6 +66,8 @@ export const HELP = [
   'Options (a flag beats its environment variable):',
   ...Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(22)} ${s.env.padEnd(27)} ${s.help}`),
   `  ${'--no-admin'.padEnd(22)} ${''.padEnd(27)} no control API: /__mock answers 404`,
+  `  ${'--no-cors'.padEnd(22)} ${''.padEnd(27)} no CORS headers: pages on other origins cannot call the mock`,
+  `  ${'--watch'.padEnd(22)} ${''.padEnd(27)} reload the fixture file when it changes (a bad edit keeps the old state)`,
   `  ${'-h, --help'.padEnd(22)} ${''.padEnd(27)} print this help`,
   `  ${'-v, --version'.padEnd(22)} ${''.padEnd(27)} print the version`,
   '',
@@ -76,12 +82,22 @@ function quote (value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text
 }
 
+/** Whether a text is a serialized origin (RFC 6454), as a browser sends it in `Origin`: `http://localhost:5173`. */
+function isOrigin (text: string): boolean {
+  try {
+    return new URL(text).origin === text
+  } catch {
+    return false
+  }
+}
+
 /**
  * Checks settings against `ConfigSchema` and makes the fixtures path absolute.
  * @param candidate the settings, numbers already numbers where they could be
  * @param describe how to name a setting in the message: its flag or variable, or its option name
  * @param shown the values as the user gave them, to quote in the message; default `candidate`
- * @throws ConfigError naming the setting, its value (never the admin token's) and what was expected
+ * @throws ConfigError naming the setting, its value (never the admin token's) and what was expected; a CORS origin
+ *   that is not scheme://host[:port]
  */
 function checkSettings (candidate: Record<string, unknown>, describe: (name: string) => string, shown: Record<string, unknown> = candidate): Config {
   const result = checkConfig(candidate)
@@ -90,6 +106,13 @@ function checkSettings (candidate: Record<string, unknown>, describe: (name: str
     // A secret is named but never echoed, even a malformed one.
     const value = name === 'adminToken' ? '' : ` ${quote(shown[name])}`
     throw new ConfigError(`Invalid ${describe(name)}${value}: ${result.problem.expected}`)
+  }
+  if (!result.value.cors && result.value.corsOrigin !== undefined) {
+    throw new ConfigError(`${describe('corsOrigin')} allows origins, but CORS is off (--no-cors, cors: false): give one or the other`)
+  }
+  const notOrigin = result.value.corsOrigin?.find((origin) => !isOrigin(origin))
+  if (notOrigin !== undefined) {
+    throw new ConfigError(`Invalid ${describe('corsOrigin')} origin ${quote(notOrigin)}: must be scheme://host[:port] with no path, e.g. http://localhost:5173`)
   }
   return { ...result.value, fixtures: resolve(result.value.fixtures) }
 }
@@ -120,6 +143,12 @@ export interface MockServerOptions {
   journalSize?: number
   /** Deterministic mode: ids, keys, secrets, createdAt and fault draws follow this seed; default random. */
   seed?: string
+  /** false sends no CORS headers, as --no-cors does; default true. */
+  cors?: boolean
+  /** The only origins CORS allows, e.g. `['http://localhost:5173']`; default any origin. */
+  corsOrigin?: string[]
+  /** Hot reload: reload the fixture file (a path in `fixtures`) when it changes, as --watch does; default false. */
+  watch?: boolean
   /** Where log lines go: anything with `write(line)`, one JSON line per call; default stdout. Not a CLI setting. */
   logStream?: LogStream
 }
@@ -137,14 +166,19 @@ export function configFromOptions (options: MockServerOptions): Config {
   if (fixtures !== undefined && (fixtures === null || !['string', 'object'].includes(typeof fixtures))) {
     throw new ConfigError(`Invalid option fixtures ${quote(fixtures)}: must be a file path or a fixture document`)
   }
+  if (options.watch === true && typeof fixtures === 'object') {
+    throw new ConfigError('Invalid option watch true: watching needs fixtures as a file path, not a document (use setState to change it)')
+  }
   const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
   return checkSettings({
     port: 0,
-    host: SETTINGS.host.default,
+    host: '127.0.0.1',
     fixtures: typeof fixtures === 'string' ? fixtures : DEFAULT_FIXTURES_PATH,
     logLevel: 'silent',
     journalSize: Number(SETTINGS.journalSize.default),
     admin: true,
+    cors: true,
+    watch: false,
     ...given
   }, (name) => `option ${name}`)
 }
@@ -174,7 +208,10 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
         'admin-token': { type: 'string' },
         'journal-size': { type: 'string' },
         seed: { type: 'string' },
+        'cors-origin': { type: 'string' },
         'no-admin': { type: 'boolean' },
+        'no-cors': { type: 'boolean' },
+        watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -195,7 +232,15 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     raw[name] = flag ?? fromEnv ?? s.default
     sources[name] = flag !== undefined ? s.flag : fromEnv !== undefined ? `${s.env} (environment)` : 'default'
   }
-  const candidate: Record<string, unknown> = { ...raw, port: integer(raw.port), journalSize: integer(raw.journalSize), admin: values['no-admin'] !== true }
+  const candidate: Record<string, unknown> = {
+    ...raw,
+    port: integer(raw.port),
+    journalSize: integer(raw.journalSize),
+    admin: values['no-admin'] !== true,
+    cors: values['no-cors'] !== true,
+    watch: values.watch === true,
+    corsOrigin: raw.corsOrigin.split(',').map((origin) => origin.trim())
+  }
   for (const name of OPTIONAL_SETTINGS) {
     // An empty variable, like any, is unset: FLASHBACK_MOCK_ADMIN_TOKEN="" leaves the control API open. An empty
     // flag is checked like a value and refused, so `--admin-token "$UNSET"` cannot open it.

@@ -1,9 +1,13 @@
 // What a request is aimed at, in the terms the request journal and fault rules match on.
 import type { FastifyRequest } from 'fastify'
 import { CONTROL_PREFIX, CONTROL_URL } from './schemas/control.js'
+import { DOCS_PATH } from './schemas/common.js'
 
 /** The mock's own routes outside the control API, which are not the emulated API either. */
 const OWN_ROUTES = new Set(['/health', '/openapi.json', '/openapi.yaml'])
+
+/** The docs UI's paths: `/docs` and everything under it. */
+const DOCS_URL = new RegExp(`^${DOCS_PATH}(/|$)`)
 
 /** The route pattern the router matched (`/repo/:repoId/apikey`), or undefined for an unknown route. */
 const matchedRoute = (request: FastifyRequest): string | undefined => request.is404 ? undefined : request.routeOptions.url
@@ -22,12 +26,14 @@ const decodedPath = (url: string): string => decodeURIComponent(url.split('?')[0
 export const isControlRequest = (request: FastifyRequest): boolean =>
   CONTROL_URL.test(decodedPath(request.url)) || matchedRoute(request)?.startsWith(CONTROL_PREFIX) === true
 
-/** Whether a request is to the mock's own routes (the control API, /health, /openapi.*), not the emulated API. */
-export const isOwnRoute = (request: FastifyRequest): boolean =>
-  isControlRequest(request) || OWN_ROUTES.has(matchedRoute(request) as string)
+/** Whether a request is to the mock's own routes (the control API, /health, /openapi.*, /docs), not the emulated API. */
+export const isOwnRoute = (request: FastifyRequest): boolean => {
+  const route = matchedRoute(request)
+  return isControlRequest(request) || OWN_ROUTES.has(route as string) || DOCS_URL.test(String(route))
+}
 
 /** Whether a path is one of the mock's own, which fault rules never touch: a rule naming it is a mistake. */
-export const isOwnPath = (path: string): boolean => CONTROL_URL.test(path) || OWN_ROUTES.has(path)
+export const isOwnPath = (path: string): boolean => CONTROL_URL.test(path) || OWN_ROUTES.has(path) || DOCS_URL.test(path)
 
 /** A request's method, its path without the query, and its route pattern. */
 export interface RequestTarget {

@@ -31,8 +31,13 @@ export interface Store {
    * @param fixtures checked fixtures (see `validateFixtures`); copied, never changed
    */
   replace (fixtures: Fixtures): void
-  /** Restores the fixtures the store was created with, and restarts the random source. */
+  /** Restores the fixtures the store was created with (or last loaded), and restarts the random source. */
   reset (): void
+  /**
+   * Makes checked fixtures the ones `reset()` restores, and replaces the state with them (a fixture file reloaded).
+   * @param fixtures checked fixtures; copied, never changed
+   */
+  load (fixtures: Fixtures): void
   /** How many times the state was replaced (reset included); a request can tell that it changed under it. */
   generation (): number
   /** The repo with this id, or undefined. */
@@ -78,7 +83,7 @@ interface RepoEntry {
  * @param random where ids, keys, secrets and createdAt come from; default a CSPRNG and the real clock
  */
 export function createStore (fixtures: Fixtures, random: RandomSource = createRandomSource()): Store {
-  const initial = structuredClone(fixtures)
+  let initial = structuredClone(fixtures)
   let tokens: readonly FixtureToken[] = []
   let repos = new Map<string, RepoEntry>()
   let generation = 0
@@ -117,6 +122,10 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
     }),
     replace,
     reset: () => replace(initial),
+    load (next) {
+      initial = structuredClone(next)
+      replace(initial)
+    },
     generation: () => generation,
     getRepo: (repoId) => repos.get(repoId)?.info,
     createKey (repoId, { name, accessType }) {

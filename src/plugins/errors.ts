@@ -58,17 +58,20 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
 }
 
 /**
- * Sends the error shape for an error Fastify raises before any route runs (bad URL encoding, long
- * parameter). No hook runs for these, @fastify/cors included, so the origin is reflected here, as CORS
- * does everywhere else, to let a browser read the message.
+ * Fastify's `frameworkErrors` handler: sends the error shape for an error Fastify raises before any route runs
+ * (bad URL encoding, long parameter). No hook runs for these, @fastify/cors included, so the origin is reflected
+ * here when CORS would allow it, to let a browser read the message.
+ * @param allowsOrigin whether CORS allows an origin: false for all with --no-cors, the --cors-origin list, or true
  */
-export function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
-  const { status, body } = translate(error, request)
-  const { origin } = request.headers
-  if (origin !== undefined) {
-    res.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
+export function frameworkErrorsFor (allowsOrigin: (origin: string) => boolean) {
+  return function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
+    const { status, body } = translate(error, request)
+    const { origin } = request.headers
+    if (origin !== undefined && allowsOrigin(origin)) {
+      res.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
+    }
+    res.code(status).type('application/json').send(body)
   }
-  res.code(status).type('application/json').send(body)
 }
 
 /** The error shape, code FBM_BAD_REQUEST, as JSON text, for answers written without Fastify. */

@@ -155,3 +155,6 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
  * pays for compiling one from a large schema, and a loose schema ("an object") does not empty the answer.
  */
 export const plainJson = () => (data: unknown): string => JSON.stringify(data)
+
+/** Where the docs UI (Swagger UI) is served. */
+export const DOCS_PATH = '/docs'

@@ -1,0 +1,77 @@
+// What the CLI tells a person once it listens: the URLs, the fixture file, the repos and the development tokens.
+import type { Config } from './config.js'
+import type { Fixtures } from './schemas/fixtures.js'
+import { DOCS_PATH } from './schemas/common.js'
+
+/** The facts of a started server, as the ready line's fields in JSON mode and the banner on a terminal. */
+export interface ReadyFacts {
+  /** Base URL of the API, e.g. `http://localhost:3000`. */
+  url: string
+  /** The docs UI. */
+  docs: string
+  /** The OpenAPI document (JSON; `.yaml` beside it). */
+  openapi: string
+  /** Absolute path of the fixture file, or "fixtures" for a document given in code. */
+  fixtures: string
+  /** Ids of the repos, in fixture order. */
+  repos: string[]
+  /** The fixture tokens and the repos each may use. Development tokens, meant to be copied; never the admin token. */
+  tokens: Array<{ token: string, repos: '*' | string[] }>
+  /** The control API: `open`, `admin token` (locked with one), or `off` (--no-admin). */
+  control: 'open' | 'admin token' | 'off'
+  /** The seed of deterministic mode, when one is set. */
+  seed?: string
+}
+
+/**
+ * Gathers the facts the ready line and the banner report.
+ * @param url the URL `listen` returned
+ * @param config checked settings; the admin token itself is never reported
+ * @param fixtures the fixtures the server started with
+ */
+export function readyFacts (url: string, config: Config, fixtures: Fixtures): ReadyFacts {
+  return {
+    url,
+    docs: `${url}${DOCS_PATH}`,
+    openapi: `${url}/openapi.json`,
+    fixtures: config.fixtures,
+    repos: fixtures.repos.map((repo) => repo.id),
+    tokens: fixtures.tokens.map(({ token, repos }) => ({ token, repos })),
+    control: !config.admin ? 'off' : config.adminToken === undefined ? 'open' : 'admin token',
+    ...(config.seed === undefined ? {} : { seed: config.seed })
+  }
+}
+
+/** At most this many repos or tokens are listed; the rest are counted. */
+const MAX_LISTED = 8
+
+function listed<T> (items: T[], show: (item: T) => string): string[] {
+  const lines = items.slice(0, MAX_LISTED).map(show)
+  if (items.length > MAX_LISTED) lines.push(`… and ${items.length - MAX_LISTED} more`)
+  return lines.length === 0 ? ['(none)'] : lines
+}
+
+/**
+ * The block printed under the ready line on a terminal: a few labelled lines a person reads and copies from.
+ * @param facts what `readyFacts` gathered
+ * @param bold wraps a text in the terminal's bold style (identity when colours are off)
+ * @returns text ending with a newline
+ */
+export function bannerText (facts: ReadyFacts, bold: (text: string) => string = (text) => text): string {
+  const control = facts.control === 'off' ? 'off (--no-admin)' : `${facts.url}/__mock (${facts.control === 'open' ? 'open' : 'needs the admin token'})`
+  const width = Math.max(...facts.tokens.map(({ token }) => token.length), 0)
+  const rows: Array<[string, string[]]> = [
+    ['API', [bold(facts.url)]],
+    ['Docs', [facts.docs]],
+    ['OpenAPI', [`${facts.openapi} (also /openapi.yaml)`]],
+    ['Control', [control]],
+    ['Fixtures', [facts.fixtures]],
+    ['Repos', [facts.repos.length === 0 ? '(none)' : `${facts.repos.slice(0, MAX_LISTED).join(', ')}${facts.repos.length > MAX_LISTED ? `, … and ${facts.repos.length - MAX_LISTED} more` : ''}`]],
+    ['Tokens', listed(facts.tokens, ({ token, repos }) => `${bold(token.padEnd(width))}  ${repos === '*' ? 'every repo' : repos.length === 0 ? 'no repo' : repos.join(', ')}`)],
+    ...(facts.seed === undefined ? [] : [['Seed', [facts.seed]] as [string, string[]]])
+  ]
+  const lines = rows.flatMap(([label, values]) => values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(9)} ${value}`))
+  const example = facts.tokens[0]?.token
+  if (example !== undefined) lines.push('', `  Try it:   curl -H 'Authorization: Bearer ${example}' ${facts.url}/repo`)
+  return ['', ...lines, ''].join('\n') + '\n'
+}

@@ -1,0 +1,65 @@
+// Hot reload: --watch reloads the fixture file when it changes, and keeps the old state when the new one is bad.
+import fp from 'fastify-plugin'
+import { watch, type FSWatcher } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import type { FastifyPluginAsync } from 'fastify'
+import { loadStartFixtures, type FixtureError } from '../fixtures.js'
+import type { Fixtures } from '../schemas/fixtures.js'
+
+/** Options of the fixture watcher. */
+export interface FixtureWatchOptions {
+  /** Absolute path of the fixture file. */
+  path: string
+  /** The fixtures the app started with (from that file): an unchanged save is told apart from an edit. */
+  fixtures: Fixtures
+  /** The control API's token: a reloaded file may not use it either. */
+  adminToken?: string
+  /** Quiet time after the last change before the file is read, in ms; default 100. A burst of saves reloads once. */
+  debounceMs?: number
+}
+
+/**
+ * Plugin `fixture-watch`: watches the fixture file's folder (Node's `fs.watch`; watching the folder, not the file,
+ * follows editors that save by writing a new file and renaming it over the old one). Once changes stop for
+ * `debounceMs`, the file is read and checked exactly as at start:
+ * - valid and different: it becomes the state, and what a reset restores; one info line `fixtures reloaded`;
+ * - the same as the state's source: nothing happens (a save without an edit keeps the keys created since);
+ * - invalid, unreadable or gone: the old state stays; one warn line `fixtures not reloaded` with the message,
+ *   which names the JSON path (`$.repos[0].storageType must be one of S3, GCS, BLOB`).
+ * The request journal and fault rules stay, as with `PUT /__mock/state`. The server never stops over an edit.
+ * The watcher closes with the app.
+ */
+const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, { path, fixtures: started, adminToken, debounceMs = 100 }) => {
+  const name = basename(path)
+  let loaded = JSON.stringify(started)
+  let timer: NodeJS.Timeout | undefined
+  let reading: Promise<void> = Promise.resolve()
+
+  const reload = async (): Promise<void> => {
+    try {
+      const fixtures = await loadStartFixtures(path, adminToken)
+      const text = JSON.stringify(fixtures)
+      if (text === loaded) return app.log.debug({ fixtures: path }, 'fixture file saved unchanged')
+      loaded = text
+      app.store.load(fixtures)
+      app.log.info({ fixtures: path, repos: fixtures.repos.length, tokens: fixtures.tokens.length }, 'fixtures reloaded')
+    } catch (err) {
+      app.log.warn({ fixtures: path, error: (err as FixtureError).message }, 'fixtures not reloaded: the old state stays')
+    }
+  }
+  // One read at a time, in order: a change during a read is read again after it.
+  const schedule = (): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => { reading = reading.then(reload) }, debounceMs)
+  }
+
+  const watcher: FSWatcher = watch(dirname(path), (_event, file) => { if (file === name) schedule() })
+  watcher.on('error', (err) => app.log.warn({ fixtures: path, error: err.message }, 'fixture watch stopped'))
+  app.addHook('onClose', async () => {
+    clearTimeout(timer)
+    watcher.close()
+    await reading
+  })
+}
+
+export default fp(fixtureWatchPlugin, { name: 'fixture-watch', fastify: '5.x', dependencies: ['store'] })
