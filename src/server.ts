@@ -27,17 +27,20 @@ const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT'])
  * `localhost` means 127.0.0.1 and, where the machine has it, ::1 on the same port, so a client that resolves
  * `localhost` to ::1 first (browsers, Node) is not refused. The ::1 socket hands its connections to the app's
  * server, so every connection gets the same handling, and stops accepting when the app starts closing.
+ * @param localhost the addresses `localhost` stands for; tests give one this machine lacks
  * @returns the address as a URL (`http://localhost:3000`, `http://127.0.0.1:3000`, IPv6 in brackets) and the
  *   port, the one chosen when port is 0
  * @throws the listen error (EADDRINUSE, EADDRNOTAVAIL…), for ::1 too when its port is taken; the app is then closed
  */
-export async function listen (app: FastifyInstance, { host, port }: Pick<Config, 'host' | 'port'>): Promise<{ url: string, port: number }> {
+export async function listen (
+  app: FastifyInstance, { host, port }: Pick<Config, 'host' | 'port'>, localhost: readonly [string, string] = LOCALHOST
+): Promise<{ url: string, port: number }> {
   const also: Server[] = []
   app.addHook('preClose', async () => { for (const server of also) server.close() })
   const level = app.log.level
   app.log.level = 'silent'
   try {
-    await app.listen({ port, host: host === 'localhost' ? LOCALHOST[0] : host })
+    await app.listen({ port, host: host === 'localhost' ? localhost[0] : host })
   } finally {
     app.log.level = level
   }
@@ -45,7 +48,7 @@ export async function listen (app: FastifyInstance, { host, port }: Pick<Config,
   if (host === 'localhost') {
     const server = createServer((socket) => app.server.emit('connection', socket))
     try {
-      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, LOCALHOST[1], resolve))
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, localhost[1], resolve))
       also.push(server)
     } catch (err) {
       if (!NO_SUCH_ADDRESS.has(String((err as NodeJS.ErrnoException).code))) {

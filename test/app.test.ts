@@ -32,6 +32,48 @@ t.test('CORS preflight allows every method the API uses, PUT and DELETE included
   }
 })
 
+t.test('issue 11: a preflight is allowed whatever headers and method it asks for (tracing headers included), and says it varies by them', async (t) => {
+  const app = await build(t)
+  for (const [method, headers] of [['GET', 'authorization,sentry-trace,baggage'], ['POST', 'authorization,content-type,traceparent,tracestate,x-request-id'], ['PATCH', 'x-custom']]) {
+    const res = await app.inject({
+      method: 'OPTIONS',
+      url: '/repo/repo-photos/apikey',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers }
+    })
+    t.equal(res.statusCode, 204)
+    t.equal(res.headers['access-control-allow-headers'], headers, 'the headers asked for')
+    t.equal(res.headers['access-control-allow-methods'], method, 'the method asked for')
+    t.match(String(res.headers.vary), /Origin.*Access-Control-Request-Headers/)
+  }
+  const bare = await app.inject({ method: 'OPTIONS', url: '/repo', headers: { origin } })
+  t.equal(bare.headers['access-control-allow-methods'], 'GET, HEAD, POST, PUT, DELETE', 'a preflight naming no method hears the API\'s')
+})
+
+t.test('--cors-origin: only the listed origins get CORS headers, on preflights, answers and framework errors', async (t) => {
+  const app = await build(t, { corsOrigin: ['http://localhost:5173', 'http://127.0.0.1:5173'] })
+  const preflight = (from: string): Promise<{ headers: Record<string, unknown> }> =>
+    app.inject({ method: 'OPTIONS', url: '/repo', headers: { origin: from, 'access-control-request-method': 'GET' } })
+  t.equal((await preflight('http://127.0.0.1:5173')).headers['access-control-allow-origin'], 'http://127.0.0.1:5173')
+  t.notOk('access-control-allow-origin' in (await preflight('http://evil.test')).headers, 'another origin is not allowed')
+  const listed = await app.inject({ url: '/repo', headers: { origin } })
+  t.equal(listed.headers['access-control-allow-origin'], origin)
+  const other = await app.inject({ url: '/repo', headers: { origin: 'http://evil.test' } })
+  t.notOk('access-control-allow-origin' in other.headers)
+  const badUrl = (from: string): Promise<{ statusCode: number, headers: Record<string, unknown> }> => app.inject({ url: '/repo/%zz/apikey', headers: { origin: from } })
+  t.equal((await badUrl(origin)).headers['access-control-allow-origin'], origin, 'a 400 from the router, before any hook, follows the list')
+  t.notOk('access-control-allow-origin' in (await badUrl('http://evil.test')).headers)
+})
+
+t.test('--no-cors: no CORS header anywhere, and a preflight is an unknown route', async (t) => {
+  const app = await build(t, { cors: false })
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/repo', headers: { origin, 'access-control-request-method': 'GET' } })
+  t.equal(preflight.statusCode, 404)
+  for (const url of ['/repo', '/repo/%zz/apikey', '/health']) {
+    const res = await app.inject({ url, headers: { origin } })
+    t.notOk(Object.keys(res.headers).some((name) => name.startsWith('access-control-')), url)
+  }
+})
+
 t.test('an OPTIONS request that is not a preflight gets 204, not a text/plain error', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'OPTIONS', url: '/repo/repo-a/apikey' })

@@ -19,6 +19,9 @@ t.setTimeout(180_000)
 // Each test runs its own CLI processes and mostly waits on them, so they run side by side.
 t.jobs = 3
 
+/** Whether this machine has the IPv6 loopback, where `localhost` also listens. */
+const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
+
 /** A preload that makes importing dist/app.js or Fastify throw, to prove a command never loads them. */
 const FORBID_APP = fileURLToPath(new URL('./probes/forbid-app.js', import.meta.url))
 
@@ -59,15 +62,24 @@ t.test('a taken port, or an address this machine does not have, exits 1 with one
   const port = (blocker.address() as { port: number }).port
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address, and no DNS lookup is needed to refuse it.
   const [taken, foreign] = await Promise.all([runCli(['--port', String(port)]), runCli(['--port', '0', '--host', '192.0.2.1'])])
-  t.same([taken.code, taken.stderr], [1, `flashback-mock: port ${port} on 127.0.0.1 is already in use; pick another with --port (or PORT)\n`])
+  t.same([taken.code, taken.stderr], [1, `flashback-mock: port ${port} on localhost (127.0.0.1) is already in use; pick another with --port (or PORT)\n`])
   t.equal(foreign.code, 1)
   t.match(foreign.stderr, /^flashback-mock: cannot listen on 192\.0\.2\.1:0: listen EADDRNOTAVAIL.*\n$/)
   t.equal(foreign.stderr.split('\n').length, 2)
 })
 
+t.test('localhost is 127.0.0.1 and ::1: the port taken on ::1 alone (a dev server there) is a taken port too', { skip: !hasIpv6Loopback && 'no ::1 here' }, async (t) => {
+  const blocker = createServer().listen(0, '::1')
+  await once(blocker, 'listening')
+  t.teardown(() => blocker.close())
+  const port = (blocker.address() as { port: number }).port
+  const taken = await runCli(['--port', String(port)])
+  t.same([taken.code, taken.stderr], [1, `flashback-mock: port ${port} on localhost (::1) is already in use; pick another with --port (or PORT)\n`])
+})
+
 t.test('end to end over a socket with the bundled fixtures: the seed document\'s samples get their answers', async (t) => {
   const server = await startCli(t, ['--log-level', 'trace'])
-  t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.match(server.url, /^http:\/\/localhost:\d+$/)
   const post = (repoId: string, init: RequestInit): Promise<Response> => fetch(`${server.url}/repo/${repoId}/apikey`, { method: 'POST', ...init })
   const auth = { Authorization: 'Bearer dev-token', Accept: 'application/json' }
   const jsonAuth = { ...auth, 'Content-Type': 'application/json' }
@@ -104,11 +116,13 @@ t.test('end to end over a socket with the bundled fixtures: the seed document\'s
   const received = server.logs.filter((l) => l.msg === 'request received')
   t.equal(received.length, 7, 'at trace, a line with the headers as each request arrives')
   t.match(received[0], { headers: { authorization: '[redacted]', 'content-type': 'application/json' } })
-  const text = JSON.stringify(server.logs)
+  // The ready line lists the fixture tokens, to copy (issue 11); no other line names any token, or the secret.
+  const [ready, ...rest] = server.logs
+  t.same(ready?.tokens, [{ token: 'dev-token', repos: '*' }, { token: 'photos-only-token', repos: ['repo-photos'] }])
+  const text = JSON.stringify(rest)
   for (const secret of ['dev-token', 'photos-only-token', created.secret]) t.notOk(text.includes(secret), `${secret} is not logged`)
+  t.notOk(JSON.stringify(ready).includes(created.secret))
 })
-
-const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
 
 t.test('settings come from the environment, the ready line names the bound address, and the fixture file is never written', async (t) => {
   const fixtures = join(t.testdir(), 'copy.json')
@@ -177,15 +191,73 @@ t.test('LOG_LEVEL=silent prints nothing at all, not even the ready line', async 
   t.same(await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit'), { code: 0, signal: null, stdout: '', stderr: `test-listening ${port}\n` })
 })
 
-t.test('on a terminal the log is pretty, not JSON, and Ctrl-C (SIGINT) stops the server with exit code 0', async (t) => {
+t.test('on a terminal: pretty lines, one per request with its status in colour, the banner, and Ctrl-C (SIGINT) exits 0', async (t) => {
   // script(1) from util-linux (Debian's essential bsdutils) gives the CLI a pseudo-terminal; -e passes on its exit code.
   const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0`, '/dev/null'])
   t.teardown(() => { run.child.kill('SIGKILL') })
-  const screen = await run.waitFor('stdout', /flashback-mock listening on http:\/\/127\.0\.0\.1:\d+/)
+  const screen = await run.waitFor('stdout', /Try it: .*\r?\n/)
+  const url = /flashback-mock listening on (http:\/\/localhost:\d+)/.exec(screen)?.[1] as string
   t.match(screen, /INFO.*flashback-mock listening on/)
   t.notMatch(screen, /"level":/, 'no JSON lines')
+  // The banner: what a person copies, after the ready line.
+  const banner = screen.slice(screen.indexOf('listening on'))
+  for (const fact of [`Docs      ${url}/docs`, `OpenAPI   ${url}/openapi.json`, `Control   ${url}/__mock (open)`, `Fixtures  ${DEFAULT_FIXTURES_PATH}`,
+    'Repos     repo-photos, repo-backups', /dev-token.*every repo/, /photos-only-token.*repo-photos/, `curl -H 'Authorization: Bearer dev-token' ${url}/repo`]) {
+    t.match(banner, fact)
+  }
+  await fetch(`${url}/repo`)
+  await fetch(`${url}/repo`, { headers: { Authorization: 'Bearer dev-token' } })
+  const lines = await run.waitFor('stdout', /GET \/repo .*200.* ms/)
+  // Yellow (33) for the 401, green (32) for the 200, and the time in ms, on one line each.
+  const ansi = (code: number): string => `${String.fromCharCode(27)}[${code}m`
+  t.ok(lines.includes(`GET /repo ${ansi(33)}401${ansi(36)} `), 'a 401 in yellow')
+  t.ok(lines.includes(`GET /repo ${ansi(32)}200${ansi(36)} `), 'a 200 in green')
+  t.match(lines, /INFO.*GET \/repo .*200.* \d+\.\d ms/, 'with the time in ms')
+  t.notMatch(lines, /dev-token\S*\s*$/, 'the token sent is not in the request line')
   run.child.stdin?.write('\x03')
   t.equal((await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit after Ctrl-C')).code, 0)
+})
+
+t.test('NO_COLOR on a terminal: the same lines, without colours; --no-admin and --admin-token show in the banner', async (t) => {
+  const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0 --admin-token admin-s3cret`, '/dev/null'], { NO_COLOR: '1' })
+  t.teardown(() => { run.child.kill('SIGKILL') })
+  const screen = await run.waitFor('stdout', /Try it: .*\r?\n/)
+  t.notOk(screen.includes(String.fromCharCode(27)), 'no escape sequence')
+  t.match(screen, /Control +http:\/\/localhost:\d+\/__mock \(needs the admin token\)/)
+  t.notMatch(screen, /admin-s3cret/, 'the admin token is never shown')
+  run.child.stdin?.write('\x03')
+  t.equal((await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit after Ctrl-C')).code, 0)
+})
+
+t.test('by default the CLI listens on localhost: 127.0.0.1 and ::1, one port; the JSON ready line carries the banner\'s facts', async (t) => {
+  const server = await startCli(t, ['--seed', 's'])
+  const port = new URL(server.url).port
+  t.equal(server.url, `http://localhost:${port}`)
+  t.same(server.logs[0], {
+    ...server.logs[0],
+    url: server.url,
+    docs: `${server.url}/docs`,
+    openapi: `${server.url}/openapi.json`,
+    fixtures: DEFAULT_FIXTURES_PATH,
+    repos: ['repo-photos', 'repo-backups'],
+    tokens: [{ token: 'dev-token', repos: '*' }, { token: 'photos-only-token', repos: ['repo-photos'] }],
+    control: 'open',
+    seed: 's'
+  })
+  const addresses = hasIpv6Loopback ? ['127.0.0.1', '[::1]'] : ['127.0.0.1']
+  for (const address of addresses) t.equal((await fetch(`http://${address}:${port}/health`)).status, 200, address)
+  const states = await Promise.all(addresses.map(async (address) => (await fetch(`http://${address}:${port}/__mock/state`)).json()))
+  t.same(states[0], states.at(-1), 'one app behind both')
+  // Kept open across the shutdown: its answer still comes, with Connection: close, on either address.
+  const kept = await rawConnect(`http://${addresses.at(-1) as string}:${port}`)
+  kept.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n')
+  await kept.waitFor(/^HTTP\/1\.1 200/)
+  t.equal(await server.stop(), 0)
+  t.match(await kept.closed(), /^HTTP\/1\.1 200/)
+  for (const address of addresses) {
+    const refused = await fetch(`http://${address}:${port}/health`).then(() => 'answered', (err: Error & { cause?: { code?: string } }) => err.cause?.code)
+    t.equal(refused, 'ECONNREFUSED', `${address} closed too`)
+  }
 })
 
 t.test('SIGTERM with 200 requests in flight on keep-alive connections: each gets a complete answer, new connections are refused, exit 0', async (t) => {

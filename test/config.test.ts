@@ -5,18 +5,18 @@ import { ConfigError, configFromOptions, HELP, resolveConfig } from '../src/conf
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
 
 t.test('defaults', async (t) => {
-  t.same(resolveConfig([], {}), { command: 'run', config: { port: 3000, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'info', admin: true, journalSize: 1000 } })
+  t.same(resolveConfig([], {}), { command: 'run', config: { port: 3000, host: 'localhost', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'info', admin: true, journalSize: 1000, cors: true, watch: false } })
 })
 
 t.test('environment variables override defaults; empty ones count as unset', async (t) => {
   const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'my.json', LOG_LEVEL: '' }
-  t.same(resolveConfig([], env), { command: 'run', config: { port: 8080, host: '0.0.0.0', fixtures: resolve('my.json'), logLevel: 'info', admin: true, journalSize: 1000 } })
+  t.same(resolveConfig([], env), { command: 'run', config: { port: 8080, host: '0.0.0.0', fixtures: resolve('my.json'), logLevel: 'info', admin: true, journalSize: 1000, cors: true, watch: false } })
 })
 
 t.test('flags override environment variables', async (t) => {
   const env = { PORT: '8080', HOST: '0.0.0.0', FLASHBACK_MOCK_FIXTURES: 'env.json', LOG_LEVEL: 'debug' }
   const argv = ['--port', '0', '--host=::1', '--fixtures', '/abs/flag.json', '--log-level', 'warn']
-  t.same(resolveConfig(argv, env), { command: 'run', config: { port: 0, host: '::1', fixtures: '/abs/flag.json', logLevel: 'warn', admin: true, journalSize: 1000 } })
+  t.same(resolveConfig(argv, env), { command: 'run', config: { port: 0, host: '::1', fixtures: '/abs/flag.json', logLevel: 'warn', admin: true, journalSize: 1000, cors: true, watch: false } })
 })
 
 t.test('--help and --version win over everything else', async (t) => {
@@ -24,7 +24,7 @@ t.test('--help and --version win over everything else', async (t) => {
   t.same(resolveConfig(['--version'], { PORT: 'x' }), { command: 'version' })
   t.same(resolveConfig(['-h'], {}), { command: 'help' })
   t.same(resolveConfig(['-v'], {}), { command: 'version' })
-  for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL', '--admin-token', 'FLASHBACK_MOCK_ADMIN_TOKEN', '--no-admin', '--journal-size', 'FLASHBACK_MOCK_JOURNAL_SIZE']) {
+  for (const name of ['--port', 'PORT', '--host', 'HOST', '--fixtures', 'FLASHBACK_MOCK_FIXTURES', '--log-level', 'LOG_LEVEL', '--admin-token', 'FLASHBACK_MOCK_ADMIN_TOKEN', '--no-admin', '--journal-size', 'FLASHBACK_MOCK_JOURNAL_SIZE', '--cors-origin', 'FLASHBACK_MOCK_CORS_ORIGIN', '--no-cors', '--watch']) {
     t.match(HELP, name)
   }
 })
@@ -70,11 +70,35 @@ t.test('the seed comes from --seed or FLASHBACK_MOCK_SEED; empty in the environm
 })
 
 t.test('configFromOptions: startMockServer\'s options, checked like the CLI\'s, with port 0 and silent logs by default', async (t) => {
-  t.same(configFromOptions({}), { port: 0, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'silent', journalSize: 1000, admin: true })
-  t.same(configFromOptions({ port: 3001, fixtures: 'my.json', seed: 's', adminToken: 'a', admin: false, journalSize: 0, logLevel: 'info', host: '::1', logStream: process.stdout }),
-    { port: 3001, host: '::1', fixtures: resolve('my.json'), logLevel: 'info', journalSize: 0, admin: false, seed: 's', adminToken: 'a' })
+  t.same(configFromOptions({}), { port: 0, host: '127.0.0.1', fixtures: DEFAULT_FIXTURES_PATH, logLevel: 'silent', journalSize: 1000, admin: true, cors: true, watch: false })
+  t.same(configFromOptions({ port: 3001, fixtures: 'my.json', seed: 's', adminToken: 'a', admin: false, journalSize: 0, logLevel: 'info', host: '::1', logStream: process.stdout, corsOrigin: ['http://localhost:5173'], watch: true }),
+    { port: 3001, host: '::1', fixtures: resolve('my.json'), logLevel: 'info', journalSize: 0, admin: false, seed: 's', adminToken: 'a', cors: true, corsOrigin: ['http://localhost:5173'], watch: true })
   t.equal(configFromOptions({ fixtures: { tokens: [], repos: [] } }).fixtures, DEFAULT_FIXTURES_PATH, 'a fixture document is the caller\'s to load')
   t.same(configFromOptions({ port: undefined }).port, 0, 'undefined is the default')
   t.throws(() => configFromOptions({ logLevel: 'loud' as never }), new ConfigError('Invalid option logLevel "loud": must be one of fatal, error, warn, info, debug, trace, silent'))
   t.throws(() => configFromOptions({ port: '3000' as never }), new ConfigError('Invalid option port "3000": must be an integer'), 'types are strict')
+})
+
+t.test('CORS: --cors-origin or FLASHBACK_MOCK_CORS_ORIGIN narrows the origins (a comma list), --no-cors turns it off', async (t) => {
+  const config = (argv: string[], env: Record<string, string> = {}): unknown => (resolveConfig(argv, env) as { config: unknown }).config
+  t.match(config(['--cors-origin', 'http://localhost:5173, https://app.example.com:8443']), { cors: true, corsOrigin: ['http://localhost:5173', 'https://app.example.com:8443'] })
+  t.match(config([], { FLASHBACK_MOCK_CORS_ORIGIN: 'http://127.0.0.1:5173' }), { corsOrigin: ['http://127.0.0.1:5173'] })
+  t.notOk('corsOrigin' in (config([], { FLASHBACK_MOCK_CORS_ORIGIN: '' }) as object), 'empty in the environment: any origin')
+  t.match(config(['--no-cors']), { cors: false })
+  const refused: Array<[string[], string]> = [
+    [['--cors-origin', 'http://localhost:5173/'], 'Invalid --cors-origin origin "http://localhost:5173/": must be scheme://host[:port] with no path, e.g. http://localhost:5173'],
+    [['--cors-origin', 'localhost:5173'], 'Invalid --cors-origin origin "localhost:5173": must be scheme://host[:port] with no path, e.g. http://localhost:5173'],
+    [['--cors-origin', 'http://a.test,'], 'Invalid --cors-origin "http://a.test,": must be 1 or more characters long'],
+    [['--cors-origin', 'http://a.test', '--no-cors'], '--cors-origin allows origins, but CORS is off (--no-cors, cors: false): give one or the other']
+  ]
+  for (const [argv, message] of refused) t.throws(() => resolveConfig(argv, {}), new ConfigError(message), argv.join(' '))
+  t.throws(() => configFromOptions({ corsOrigin: ['*'] }), new ConfigError('Invalid option corsOrigin origin "*": must be scheme://host[:port] with no path, e.g. http://localhost:5173'))
+  t.throws(() => configFromOptions({ corsOrigin: 'http://a.test' as never }), new ConfigError('Invalid option corsOrigin "http://a.test": must be an array'))
+})
+
+t.test('--watch reloads the fixture file; startMockServer takes watch only with a fixture file path', async (t) => {
+  t.match((resolveConfig(['--watch'], {}) as { config: unknown }).config, { watch: true })
+  t.match(HELP, /--watch +reload the fixture file when it changes/)
+  t.throws(() => configFromOptions({ watch: true, fixtures: { tokens: [], repos: [] } }),
+    new ConfigError('Invalid option watch true: watching needs fixtures as a file path, not a document (use setState to change it)'))
 })

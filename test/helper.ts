@@ -65,7 +65,7 @@ export async function call (app: FastifyInstance, options: InjectOptions): Promi
 
 /** Log lines captured from an app, as `buildApp`'s `logStream`. */
 export interface LogCapture {
-  /** Pass as `logStream`. */
+  /** Pass as `logStream`. Emits `line` after each line is added to `lines`. */
   stream: Writable
   /** Every line so far, parsed. */
   lines: Array<Record<string, unknown>>
@@ -84,6 +84,7 @@ export function captureLogs (): LogCapture {
     write (chunk, _encoding, done) {
       chunks.push(String(chunk))
       lines.push(JSON.parse(String(chunk)))
+      this.emit('line')
       done()
     }
   })

@@ -6,6 +6,13 @@ import type { FastifyPluginAsync } from 'fastify'
 import { loadStartFixtures, type FixtureError } from '../fixtures.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** With --watch, the watcher of the fixture file's folder (an EventEmitter: `close`, `error`). */
+    fixtureWatcher: FSWatcher
+  }
+}
+
 /** Options of the fixture watcher. */
 export interface FixtureWatchOptions {
   /** Absolute path of the fixture file. */
@@ -54,7 +61,9 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
   }
 
   const watcher: FSWatcher = watch(dirname(path), (_event, file) => { if (file === name) schedule() })
-  watcher.on('error', (err) => app.log.warn({ fixtures: path, error: err.message }, 'fixture watch stopped'))
+  // An error ends the watch, not the server (an unhandled 'error' event would); the state stays as it is.
+  watcher.on('error', (err) => app.log.warn({ fixtures: path, error: err.message }, 'fixture watch stopped: edits are no longer reloaded'))
+  app.decorate('fixtureWatcher', watcher)
   app.addHook('onClose', async () => {
     clearTimeout(timer)
     watcher.close()
