@@ -15,6 +15,12 @@ const EXIT_LISTEN = 1
 const READY_TEXT = 'flashback-mock listening on'
 /** How long in-flight requests get after SIGTERM or SIGINT before the process is killed, in ms. */
 const GRACE_MS = 3000
+/**
+ * Signals close-with-grace would catch but must not: a real SIGSEGV, SIGBUS, SIGFPE or SIGILL leaves no safe state
+ * to run JavaScript in (Node's docs), and a listener makes the faulting instruction run again, forever. It did:
+ * with its terminal closed (SIGHUP), the CLI faulted while exiting and spun at full CPU instead of ending.
+ */
+const FAULT_SIGNALS: Array<'SIGSEGV' | 'SIGBUS' | 'SIGFPE' | 'SIGILL' | 'SIGTRAP' | 'SIGABRT'> = ['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGABRT']
 
 function fail (message: string, code: number): never {
   // One line, whatever the cause put in the message (a JSON parser's snippet, a path with a newline).
@@ -44,13 +50,13 @@ async function main (): Promise<void> {
 
   const fixtures = await loadStartFixtures(config.fixtures, config.adminToken).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
   const [{ buildServer, listen }, { default: closeWithGrace }] = await Promise.all([import('./server.js'), import('close-with-grace')])
-  // A person at a terminal gets pretty lines and the banner (colours unless NO_COLOR is set); anything else, JSON.
-  // pino-pretty is loaded only then: containers and CI skip its ~50 ms import.
+  // A person at a terminal gets pretty lines and the banner, in colour unless NO_COLOR is set and not empty
+  // (no-color.org); anything else, JSON. pino-pretty is loaded only then: containers and CI skip its ~50 ms import.
   const terminal = process.stdout.isTTY
-  const colorize = terminal && process.env.NO_COLOR === undefined
+  const colorize = terminal && (process.env.NO_COLOR ?? '') === ''
   const app = await buildServer(config, fixtures, terminal ? (await import('./pretty-log.js')).prettyLogStream(colorize) : undefined)
 
-  closeWithGrace({ delay: GRACE_MS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
+  closeWithGrace({ delay: GRACE_MS, skip: FAULT_SIGNALS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
     else app.log.info({ signal }, 'shutting down')
     await app.close()

@@ -193,7 +193,8 @@ t.test('LOG_LEVEL=silent prints nothing at all, not even the ready line', async 
 
 t.test('on a terminal: pretty lines, one per request with its status in colour, the banner, and Ctrl-C (SIGINT) exits 0', async (t) => {
   // script(1) from util-linux (Debian's essential bsdutils) gives the CLI a pseudo-terminal; -e passes on its exit code.
-  const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0`, '/dev/null'])
+  // tap sets NO_COLOR=1 for its children; empty, it is unset (no-color.org).
+  const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0`, '/dev/null'], { NO_COLOR: '' })
   t.teardown(() => { run.child.kill('SIGKILL') })
   const screen = await run.waitFor('stdout', /Try it: .*\r?\n/)
   const url = /flashback-mock listening on (http:\/\/localhost:\d+)/.exec(screen)?.[1] as string
@@ -216,6 +217,23 @@ t.test('on a terminal: pretty lines, one per request with its status in colour, 
   t.notMatch(lines, /dev-token\S*\s*$/, 'the token sent is not in the request line')
   run.child.stdin?.write('\x03')
   t.equal((await within(run.done, CLI_TIMEOUT_MS, 'the CLI to exit after Ctrl-C')).code, 0)
+})
+
+t.test('when its terminal goes away (SIGHUP, the terminal closed), the CLI exits instead of spinning', async (t) => {
+  const run = spawnChild('/usr/bin/script', ['-qefc', `exec ${process.execPath} ${CLI} --port 0`, '/dev/null'])
+  t.teardown(() => { run.child.kill('SIGKILL') })
+  await run.waitFor('stdout', /Try it: .*\r?\n/)
+  const scriptPid = run.child.pid as number
+  const cliPid = Number(readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').trim())
+  t.ok(cliPid > 0, 'the CLI runs under script(1)')
+  run.child.kill('SIGKILL')
+  // Its parent is gone, so no event tells of its end: its state in /proc is read until it has exited (a zombie, or gone).
+  const state = (): string => { try { return readFileSync(`/proc/${cliPid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'gone' } catch { return 'gone' } }
+  const deadline = Date.now() + CLI_TIMEOUT_MS
+  while (!['Z', 'gone'].includes(state()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  const last = state()
+  if (!['Z', 'gone'].includes(last)) process.kill(cliPid, 'SIGKILL')
+  t.ok(['Z', 'gone'].includes(last), `the CLI exited (state ${last})`)
 })
 
 t.test('NO_COLOR on a terminal: the same lines, without colours; --no-admin and --admin-token show in the banner', async (t) => {

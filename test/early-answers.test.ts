@@ -4,6 +4,9 @@ import t from 'tap'
 import { DEV_TOKEN, LIMITED_TOKEN, serve } from './helper.js'
 import { rawConnect } from './raw-socket.js'
 
+// About 1.3 GB of uploads in all: minutes on a busy machine under coverage, where tap's default is 30 s.
+t.setTimeout(300_000)
+
 const ADMIN_TOKEN = 'test-admin-token-for-early-answers'
 const MiB = 1024 * 1024
 const SIZES_MB = [2, 5, 16]

@@ -87,7 +87,7 @@ t.test('bad options are refused as the CLI refuses them, naming the option', asy
   await t.rejects(startMockServer({ journalSize: -1 }), { name: 'ConfigError', message: 'Invalid option journalSize -1: must be at least 0' })
   await t.rejects(startMockServer({ port: Number.NaN }), new ConfigError('Invalid option port NaN: must be an integer'))
   await t.rejects(startMockServer({ seed: 'x'.repeat(2000) }), new ConfigError(`Invalid option seed "${'x'.repeat(76)}…: must be 1024 or fewer characters long`), 'a long value is cut')
-  await t.rejects(startMockServer({ prot: 3000 } as never), new ConfigError('Unknown option prot: expected port, host, fixtures, logLevel, adminToken, admin, journalSize, seed, cors, corsOrigin, watch, logStream'))
+  await t.rejects(startMockServer({ prot: 3000 } as never), new ConfigError('Unknown option prot: expected port, host, fixtures, logLevel, adminToken, admin, journalSize, seed, cors, watch, corsOrigin, logStream'))
   await t.rejects(startMockServer({ fixtures: 42 as never }), new ConfigError('Invalid option fixtures 42: must be a file path or a fixture document'))
   const secret = await startMockServer({ adminToken: 'has space s3cret' }).catch((err: Error) => err)
   t.match(secret, { name: 'ConfigError', message: /^Invalid option adminToken: / })

@@ -1,0 +1,60 @@
+// The package as a user gets it: `npm pack`, installed into an empty folder, run as `npx flashback-mock`.
+// `npm run npx-check` (tsx); CI runs it. It needs the npm registry for the package's dependencies.
+import t from 'tap'
+import { execFile, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Readable } from 'node:stream'
+import { waitUntil, within } from '../helper.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const run = promisify(execFile)
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+const npm = async (args: string[], cwd: string): Promise<string> => (await run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout
+t.setTimeout(600_000)
+
+const packed = t.testdir()
+// prepack builds dist/ from a clean folder first.
+const [info] = JSON.parse(await npm(['pack', '--json', '--pack-destination', packed], ROOT)) as Array<{ filename: string, files: Array<{ path: string }>, size: number, unpackedSize: number }>
+const tarball = join(packed, (info as { filename: string }).filename)
+const app = t.testdir()
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'empty-project', private: true }))
+await npm(['install', '--no-audit', '--no-fund', tarball], app)
+const npx = (args: string[]): Promise<{ stdout: string }> => run('npx', ['--no-install', 'flashback-mock', ...args], { cwd: app })
+
+t.test('the tarball holds only what running needs: the built JavaScript and its types, the fixtures, the docs', async (t) => {
+  const files = (info as { files: Array<{ path: string }> }).files.map((f) => f.path)
+  t.ok(files.includes('dist/cli.js') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the CLI and the package entry')
+  t.ok(files.includes('fixtures/default.json') && files.includes('fixtures/fixtures.schema.json'), 'the bundled fixtures')
+  t.ok(['package.json', 'README.md', 'LICENSE'].every((f) => files.includes(f)))
+  const extra = files.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f) && !f.startsWith('fixtures/') && !['package.json', 'README.md', 'LICENSE'].includes(f))
+  t.same(extra, [], 'no tests, no sources, no source maps, no config')
+  t.comment(`${files.length} files, ${(info as { size: number }).size} bytes packed, ${(info as { unpackedSize: number }).unpackedSize} unpacked`)
+})
+
+t.test('npx flashback-mock --version and --help', async (t) => {
+  t.equal((await npx(['--version'])).stdout, `${version}\n`)
+  const help = (await npx(['--help'])).stdout
+  t.match(help, /^Usage: flashback-mock \[options\]/)
+  t.match(help, /Default fixtures: .*node_modules\/flashback-mock\/fixtures\/default\.json/)
+})
+
+t.test('npx flashback-mock serves the bundled fixtures and the docs UI, and stops on SIGTERM', async (t) => {
+  const child = spawn(join(app, 'node_modules', '.bin', 'flashback-mock'), ['--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { child.kill('SIGKILL') })
+  let out = ''
+  child.stdout.on('data', (chunk) => { out += chunk })
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+  const url = await waitUntil(child.stdout as Readable, 'data', () => /listening on (http:\/\/\S+?)"/.exec(out)?.[1], { ms: 30_000, what: 'the ready line', seen: () => out })
+  const repos = await fetch(`${url}/repo`, { headers: { Authorization: 'Bearer dev-token' } })
+  t.equal(repos.status, 200)
+  t.same(((await repos.json()) as { repos: Array<{ id: string }> }).repos.map((r) => r.id), ['repo-photos', 'repo-backups'])
+  const docs = await fetch(`${url}/docs/`)
+  t.equal(docs.status, 200)
+  t.match(await docs.text(), /swagger-ui/)
+  t.equal((await fetch(`${url}/docs/static/swagger-ui-bundle.js`)).status, 200, 'the docs UI\'s assets come from the package')
+  child.kill('SIGTERM')
+  t.equal(await within(exited, 30_000, 'the server to exit'), 0)
+})
