@@ -53,7 +53,7 @@ async function main (): Promise<void> {
   // A person at a terminal gets pretty lines and the banner, in colour unless NO_COLOR is set and not empty
   // (no-color.org); anything else, JSON. pino-pretty is loaded only then: containers and CI skip its ~50 ms import.
   const terminal = process.stdout.isTTY
-  const colorize = terminal && (process.env.NO_COLOR ?? '') === ''
+  const colorize = terminal && [undefined, ''].includes(process.env.NO_COLOR)
   const app = await buildServer(config, fixtures, terminal ? (await import('./pretty-log.js')).prettyLogStream(colorize) : undefined)
 
   closeWithGrace({ delay: GRACE_MS, skip: FAULT_SIGNALS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {

@@ -4,7 +4,7 @@ import t from 'tap'
 import { connect, createServer } from 'node:net'
 import { once } from 'node:events'
 import { networkInterfaces } from 'node:os'
-import { copyFileSync, readFileSync, statSync } from 'node:fs'
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRandomSource } from '../src/random-source.js'
@@ -180,6 +180,32 @@ t.test('an uncaught error is logged, in-flight work is closed, and the exit code
   const server = await startCli(t, [], {}, ['--import', fileURLToPath(new URL('./probes/throw-on-sigusr2.js', import.meta.url))])
   t.equal(await server.stop('SIGUSR2'), 1)
   t.match(server.logs.at(-1), { level: 50, msg: 'shutting down after an unexpected error', err: { message: 'injected failure' } })
+})
+
+t.test('--watch: a valid edit is served, an invalid one logs its JSON path while the old state is served, a fix is served', async (t) => {
+  const fixtures = join(t.testdir(), 'watched.json')
+  const doc = JSON.parse(readFileSync(DEFAULT_FIXTURES_PATH, 'utf8')) as { repos: Array<{ name: string, storageType: string }> }
+  const save = (name: string, storageType = 'S3'): void => {
+    ;(doc.repos[0] as { name: string, storageType: string }).name = name
+    ;(doc.repos[0] as { name: string, storageType: string }).storageType = storageType
+    writeFileSync(fixtures, JSON.stringify(doc, null, 2))
+  }
+  save('Photos')
+  const server = await startCli(t, ['--watch', '--fixtures', fixtures])
+  const firstName = async (): Promise<string> =>
+    ((await (await fetch(`${server.url}/repo`, { headers: { Authorization: 'Bearer dev-token' } })).json()) as { repos: Array<{ name: string }> }).repos[0]?.name as string
+  const reloads = (): number => server.logs.filter((l) => l.msg === 'fixtures reloaded').length
+  save('Edited')
+  t.match(await server.waitForLog((l) => l.msg === 'fixtures reloaded', 'the reload'), { level: 30, fixtures, repos: 2, tokens: 2 })
+  t.equal(await firstName(), 'Edited')
+  save('Broken', 'FTP')
+  t.match(await server.waitForLog((l) => l.msg === 'fixtures not reloaded: the old state stays', 'the refusal'),
+    { level: 40, error: `${fixtures}: $.repos[0].storageType must be one of S3, GCS, BLOB` })
+  t.equal(await firstName(), 'Edited', 'the old state is still served')
+  save('Fixed')
+  await server.waitForLog(() => reloads() === 2, 'the second reload')
+  t.equal(await firstName(), 'Fixed')
+  t.equal(await server.stop(), 0)
 })
 
 t.test('LOG_LEVEL=silent prints nothing at all, not even the ready line', async (t) => {
