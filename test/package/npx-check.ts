@@ -15,11 +15,12 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const npm = async (args: string[], cwd: string): Promise<string> => (await run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout
 t.setTimeout(600_000)
 
-const packed = t.testdir()
+const dir = t.testdir({ packed: {}, app: {} })
+const packed = join(dir, 'packed')
 // prepack builds dist/ from a clean folder first.
 const [info] = JSON.parse(await npm(['pack', '--json', '--pack-destination', packed], ROOT)) as Array<{ filename: string, files: Array<{ path: string }>, size: number, unpackedSize: number }>
 const tarball = join(packed, (info as { filename: string }).filename)
-const app = t.testdir()
+const app = join(dir, 'app')
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'empty-project', private: true }))
 await npm(['install', '--no-audit', '--no-fund', tarball], app)
 const npx = (args: string[]): Promise<{ stdout: string }> => run('npx', ['--no-install', 'flashback-mock', ...args], { cwd: app })
@@ -54,7 +55,9 @@ t.test('npx flashback-mock serves the bundled fixtures and the docs UI, and stop
   const docs = await fetch(`${url}/docs/`)
   t.equal(docs.status, 200)
   t.match(await docs.text(), /swagger-ui/)
-  t.equal((await fetch(`${url}/docs/static/swagger-ui-bundle.js`)).status, 200, 'the docs UI\'s assets come from the package')
+  const bundle = await fetch(`${url}/docs/static/swagger-ui-bundle.js`)
+  t.equal(bundle.status, 200, 'the docs UI\'s assets come from the package')
+  t.ok((await bundle.arrayBuffer()).byteLength > 100_000, 'all of it (read whole, or SIGTERM would wait for it)')
   child.kill('SIGTERM')
   t.equal(await within(exited, 30_000, 'the server to exit'), 0)
 })
