@@ -42,3 +42,12 @@ export const UnsupportedMediaTypeError = createError<[string]>('FST_ERR_CTP_INVA
 
 /** 400: a body sent to an operation that takes none (DELETE). Argument: the method and route pattern. */
 export const BodyNotAllowedError = createError<[string]>('FBM_VALIDATION', '%s takes no request body: send none', 400)
+
+/** 409: a repo with this name already exists in the workspace (SDK error_code NAME_ALREADY_USED). Arguments: name, workspaceId. */
+export const NameAlreadyUsedError = createError<[string, string]>('FBM_NAME_ALREADY_USED', 'A repo named "%s" already exists in workspace "%s"', 409)
+
+/** 400: a MIRROR repo whose units or buckets have no master (SDK error_code MIRROR_MASTER_UNIT_MISSING). Argument: the body field. */
+export const MirrorMasterMissingError = createError<[string]>('FBM_MIRROR_MASTER_UNIT_MISSING', 'body/%s: a MIRROR repo needs exactly one master, and none has master: true', 400)
+
+/** 400: a MIRROR repo with more than one master (SDK error_code MIRROR_MASTER_UNIT_COUNT_INVALID). Arguments: the body field, the count. */
+export const MirrorMasterCountError = createError<[string, number]>('FBM_MIRROR_MASTER_UNIT_COUNT_INVALID', 'body/%s: a MIRROR repo needs exactly one master, and %d have master: true', 400)

@@ -3,7 +3,7 @@ import { KEY_FORMATS, type ApiKey } from './schemas/apikey.js'
 import type { AccessType } from './schemas/common.js'
 import type { FixtureRepo, FixtureToken, Fixtures } from './schemas/fixtures.js'
 import type { RepoQuery } from './schemas/repo.js'
-import { KeyNotFoundError, RepoNotFoundError } from './errors.js'
+import { KeyNotFoundError, NameAlreadyUsedError, RepoNotFoundError } from './errors.js'
 import { createRandomSource, type RandomSource } from './random-source.js'
 
 /** An API key as the store keeps it, the same shape reads return. There is no secret: create returns it once and drops it. */
@@ -17,6 +17,18 @@ export interface CreatedApiKey {
   id: string
   key: string
   secret: string
+}
+
+/** A repo's writable fields in the order a fixture repo lists them, optional ones only when set; copies. */
+function repoFields ({ name, storageType, mode, workspaceId, walletAddress, buckets }: RepoInput): RepoInput {
+  return {
+    name,
+    storageType,
+    mode,
+    workspaceId,
+    ...(walletAddress === undefined ? {} : { walletAddress }),
+    ...(buckets === undefined ? {} : { buckets: structuredClone(buckets) })
+  }
 }
 
 /** State of one app: bearer tokens, and repos by id, each with its keys in creation order. */
@@ -69,7 +81,30 @@ export interface Store {
    * @param filter optional exact-match filters, combined with AND
    */
   listRepos (visible: '*' | string[], filter: RepoQuery): Array<RepoInfo & { apiKeys: StoredApiKey[] }>
+  /**
+   * Creates a repo with a fresh nanoid id (21 chars), createdAt from the random source's clock, and no keys. A
+   * token limited to a list gets the new repo added to it.
+   * @param input the repo's fields; `buckets` kept as given
+   * @param owner the bearer token that asks (a fixture token of this state)
+   * @returns the new repo's id
+   * @throws NameAlreadyUsedError when a repo of the same workspace has this name
+   */
+  createRepo (input: RepoInput, owner: string): string
+  /**
+   * Replaces a repo's name, storageType, mode, workspaceId and walletAddress (absent: removed), and its buckets
+   * when given (absent: kept); id, createdAt, disabled and keys stay.
+   * @throws RepoNotFoundError, or NameAlreadyUsedError when another repo of the workspace has this name
+   */
+  updateRepo (repoId: string, input: RepoInput): void
+  /**
+   * Deletes a repo and its keys, and takes it off every token's list.
+   * @throws RepoNotFoundError
+   */
+  deleteRepo (repoId: string): void
 }
+
+/** The fields of a repo a create or an update gives; `buckets` undefined keeps an updated repo's buckets. */
+export type RepoInput = Pick<RepoInfo, 'name' | 'storageType' | 'mode' | 'workspaceId' | 'walletAddress' | 'buckets'>
 
 interface RepoEntry {
   info: RepoInfo
@@ -110,6 +145,12 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
     return found
   }
   const copyKeys = (e: RepoEntry): StoredApiKey[] => [...e.keys.values()].map((k) => ({ ...k }))
+  /** Names are unique within a workspace (except for the repo being updated). */
+  const assertNameFree = ({ name, workspaceId }: RepoInput, self?: string): void => {
+    for (const { info } of repos.values()) {
+      if (info.name === name && info.workspaceId === workspaceId && info.id !== self) throw new NameAlreadyUsedError(name, workspaceId)
+    }
+  }
   const matches = (info: RepoInfo, filter: RepoQuery): boolean =>
     (filter.workspaceId === undefined || info.workspaceId === filter.workspaceId) &&
     (filter.repoId === undefined || info.id === filter.repoId) &&
@@ -144,6 +185,26 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
     },
     listRepos: (visible, filter) => [...repos.values()]
       .filter((e) => (visible === '*' || visible.includes(e.info.id)) && matches(e.info, filter))
-      .map((e) => ({ ...e.info, apiKeys: copyKeys(e) }))
+      .map((e) => ({ ...structuredClone(e.info), apiKeys: copyKeys(e) })),
+    createRepo (input, owner) {
+      assertNameFree(input)
+      const id = random.id(KEY_FORMATS.id.length)
+      repos.set(id, { info: { id, ...repoFields(input), createdAt: random.now() }, keys: new Map() })
+      const token = tokens.find((t) => t.token === owner)
+      if (token !== undefined && token.repos !== '*') token.repos.push(id)
+      return id
+    },
+    updateRepo (repoId, input) {
+      const { info } = entry(repoId)
+      assertNameFree(input, repoId)
+      const { id, createdAt, disabled, buckets } = info
+      // One synchronous replacement: no request sees half an update.
+      entry(repoId).info = { id, ...repoFields({ ...input, buckets: input.buckets ?? buckets }), createdAt, ...(disabled === undefined ? {} : { disabled }) }
+    },
+    deleteRepo (repoId) {
+      entry(repoId)
+      repos.delete(repoId)
+      for (const token of tokens) if (token.repos !== '*') token.repos = token.repos.filter((id) => id !== repoId)
+    }
   }
 }

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
 import { describeAjvError, mainAjvError } from '../validation.js'
-import { MAX_PARAM_LENGTH, type ErrorResponse } from '../schemas/common.js'
+import { MAX_PARAM_LENGTH, REPO_ERROR_CODES, type ErrorResponse } from '../schemas/common.js'
 
 /** Most bytes of an unread request body the mock reads and discards after an early answer: 64 MiB. */
 export const MAX_DISCARD_BYTES = 64 * 1024 * 1024
@@ -54,7 +54,11 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
   if (known !== undefined) return known(error, request)
   const status = error.statusCode ?? 500
   if (status >= 500) return reply(500, 'FBM_INTERNAL', 'Internal server error')
-  return reply(status, String(error.code).startsWith('FBM_') ? error.code : 'FBM_BAD_REQUEST', error.message)
+  const answer = reply(status, String(error.code).startsWith('FBM_') ? error.code : 'FBM_BAD_REQUEST', error.message)
+  // Repo errors also speak the SDK's CreateRepoResponse: { error_code, error_message }.
+  const sdkCode = REPO_ERROR_CODES[answer.body.code]
+  if (sdkCode !== undefined) Object.assign(answer.body, { error_code: sdkCode, error_message: answer.body.message })
+  return answer
 }
 
 /**

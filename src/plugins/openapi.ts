@@ -7,13 +7,13 @@ import {
   ActionResponseSchema, ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
   UpdateRepoKeyRequestSchema
 } from '../schemas/apikey.js'
-import { StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
+import { RepoWriteRequestSchema, RepoWriteResponseSchema, StorageRepoSchema, StorageReposResponseSchema } from '../schemas/repo.js'
 import { CONTROL_TAG } from '../schemas/control.js'
 
 /** Schemas every route may `$ref`, registered once so the OpenAPI document names them as components. */
 const COMPONENTS = [
   ErrorResponseSchema, ...Object.values(ERROR_SCHEMAS), ApiKeySchema, CreateRepoKeyRequestSchema, CreateRepoKeyResponseSchema, RepoKeysResponseSchema,
-  UpdateRepoKeyRequestSchema, ActionResponseSchema, StorageRepoSchema, StorageReposResponseSchema
+  UpdateRepoKeyRequestSchema, ActionResponseSchema, StorageRepoSchema, StorageReposResponseSchema, RepoWriteRequestSchema, RepoWriteResponseSchema
 ]
 
 /** The document's `info.contact` and `info.license`, the same in the main and the control document. */

@@ -45,15 +45,27 @@ export type AccessType = Static<typeof AccessTypeSchema>
  * 408, 417, 431 FBM_BAD_REQUEST) belong to no operation; the control API adds its own.
  */
 export const ERROR_CODES = {
-  400: ['FBM_VALIDATION', 'FBM_INVALID_JSON', 'FBM_BAD_URL'],
+  400: ['FBM_VALIDATION', 'FBM_INVALID_JSON', 'FBM_BAD_URL', 'FBM_MIRROR_MASTER_UNIT_MISSING', 'FBM_MIRROR_MASTER_UNIT_COUNT_INVALID'],
   401: ['FBM_UNAUTHORIZED', 'FBM_INVALID_TOKEN'],
   403: ['FBM_FORBIDDEN'],
   404: ['FBM_REPO_NOT_FOUND', 'FBM_KEY_NOT_FOUND'],
+  409: ['FBM_NAME_ALREADY_USED'],
   413: ['FBM_BODY_TOO_LARGE'],
   414: ['FBM_URI_TOO_LONG'],
   415: ['FBM_UNSUPPORTED_MEDIA_TYPE'],
   500: ['FBM_INTERNAL']
 } as const
+
+/**
+ * The SDK's `RepoErrorCodes` for the mock's codes that have one: an error body with such a code also carries
+ * `error_code` and `error_message` (the message again), the fields the SDK's `CreateRepoResponse` reads.
+ */
+export const REPO_ERROR_CODES: Record<string, string> = {
+  FBM_REPO_NOT_FOUND: 'NOT_FOUND',
+  FBM_NAME_ALREADY_USED: 'NAME_ALREADY_USED',
+  FBM_MIRROR_MASTER_UNIT_MISSING: 'MIRROR_MASTER_UNIT_MISSING',
+  FBM_MIRROR_MASTER_UNIT_COUNT_INVALID: 'MIRROR_MASTER_UNIT_COUNT_INVALID'
+}
 
 /** HTTP statuses that carry an error body. */
 export type ErrorStatus = keyof typeof ERROR_CODES
@@ -69,12 +81,19 @@ export const ALL_ERROR_CODES = [
  * @param codes the codes this body may carry
  * @param options `$id` and description
  */
-function errorBody (codes: readonly string[], options: SchemaOptions) {
-  return Type.Object({
+function errorBody (codes: readonly string[], options: SchemaOptions): TUnsafe<ErrorResponse> {
+  const repoCodes = [...new Set(codes.map((code) => REPO_ERROR_CODES[code]).filter((code) => code !== undefined))]
+  return Type.Unsafe<ErrorResponse>(Type.Object({
     success: Type.Literal(false, { description: 'Always false on an error.' }),
     message: Type.String({ description: 'A sentence that names the field or cause, e.g. "body/accessType must be one of READ, WRITE, ADMIN".' }),
-    code: StringEnum(codes, { description: 'A stable machine-readable code; the mock\'s own addition.' })
-  }, options)
+    code: StringEnum(codes, { description: 'A stable machine-readable code; the mock\'s own addition.' }),
+    ...(repoCodes.length === 0
+      ? {}
+      : {
+          error_code: Type.Optional(StringEnum(repoCodes, { description: `The SDK's RepoErrorCodes value, with ${repoCodes.length === 1 ? 'code' : 'the codes'} ${Object.keys(REPO_ERROR_CODES).filter((code) => codes.includes(code)).join(', ')}.` })),
+          error_message: Type.Optional(Type.String({ description: 'The message again, where the SDK\'s CreateRepoResponse reads it.' }))
+        })
+  }, options))
 }
 
 /** `ErrorResponse`: any error body, any code. The control API's document uses it; the main one names one per status. */
@@ -83,8 +102,16 @@ export const ErrorResponseSchema = errorBody(ALL_ERROR_CODES, {
   description: 'The one error shape of flashback-mock. The code field is the mock\'s own addition.'
 })
 
-/** The error body type: `{ success: false, message, code }`. */
-export type ErrorResponse = Static<typeof ErrorResponseSchema>
+/** The error body type: `{ success: false, message, code }`, plus `error_code` and `error_message` for repo errors. */
+export interface ErrorResponse {
+  success: false
+  message: string
+  code: string
+  /** The SDK's RepoErrorCodes value, for the codes in `REPO_ERROR_CODES`. */
+  error_code?: string
+  /** The message again, for the same codes. */
+  error_message?: string
+}
 
 /** `Error400` … `Error500`: the error body of one status, `code` limited to the codes that status carries. */
 export const ERROR_SCHEMAS = Object.fromEntries(Object.entries(ERROR_CODES).map(([status, codes]) =>
@@ -95,7 +122,8 @@ export const ERROR_EXAMPLES: Record<ErrorStatus, ErrorResponse> = {
   400: { success: false, message: 'body/accessType must be one of READ, WRITE, ADMIN', code: 'FBM_VALIDATION' },
   401: { success: false, message: 'Missing bearer token: send "Authorization: Bearer <token>"', code: 'FBM_UNAUTHORIZED' },
   403: { success: false, message: 'This bearer token may not use repo "repo-b"', code: 'FBM_FORBIDDEN' },
-  404: { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND' },
+  404: { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND', error_code: 'NOT_FOUND', error_message: 'Repo "no-such-repo" not found' },
+  409: { success: false, message: 'A repo named "Photos" already exists in workspace "ws-demo"', code: 'FBM_NAME_ALREADY_USED', error_code: 'NAME_ALREADY_USED', error_message: 'A repo named "Photos" already exists in workspace "ws-demo"' },
   413: { success: false, message: 'Request body is larger than the 1048576-byte limit', code: 'FBM_BODY_TOO_LARGE' },
   414: { success: false, message: 'A path parameter is longer than 500 characters', code: 'FBM_URI_TOO_LONG' },
   415: { success: false, message: 'Unsupported Content-Type "text/plain": send application/json', code: 'FBM_UNSUPPORTED_MEDIA_TYPE' },
@@ -142,7 +170,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed or invalid body or parameter; the message names the field and what was expected.',
   401: 'Bearer token missing, malformed or unknown. Carries WWW-Authenticate: Bearer realm="flashback" (RFC 6750).',
   403: 'The bearer token is valid but may not use this repo.',
-  404: 'Unknown repo or key.',
+  404: 'Unknown repo or key. An unknown repo also carries error_code NOT_FOUND (the SDK\'s RepoErrorCodes).',
+  409: 'A repo with this name already exists in the workspace: error_code NAME_ALREADY_USED.',
   413: 'Body larger than the limit.',
   414: `A path parameter longer than ${MAX_PARAM_LENGTH} characters.`,
   415: 'Content-Type is not application/json.',

@@ -14,6 +14,19 @@ export const FixtureApiKeySchema = Type.Object({
   createdAt: Type.String({ format: 'date-time', description: 'ISO-8601 creation time, e.g. 2026-01-15T09:30:00.000Z.' })
 }, { additionalProperties: false })
 
+/**
+ * A storage bucket (unit) attached to a repo, as the SDK's `RepoBucketInfo` names it: its folder, whether it is the
+ * master, and the bucket's id. The mock keeps these as given and emulates no storage.
+ */
+export const RepoBucketSchema = Type.Object({
+  folder: Type.String({ description: 'Folder of the repo inside the bucket.' }),
+  master: Type.Boolean({ description: 'Whether this bucket is the master (in MIRROR mode exactly one is).' }),
+  bucketId: Type.Optional(Type.String({ description: 'Id of the bucket (the SDK\'s unitId in the older naming).' }))
+}, { additionalProperties: false, description: 'A bucket of a repo (SDK RepoBucketInfo), kept as given: the mock emulates no storage.' })
+
+/** One bucket of a repo. */
+export type RepoBucket = Static<typeof RepoBucketSchema>
+
 /** A storage repository, shaped like the SDK's `StorageRepo`. */
 export const FixtureRepoSchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Repo id, used in /repo/{repoId} paths. Unique.' }),
@@ -24,6 +37,7 @@ export const FixtureRepoSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time', description: 'ISO-8601 creation time.' }),
   disabled: Type.Optional(Type.Boolean({ description: 'Whether the repo is disabled.' })),
   walletAddress: Type.Optional(Type.String({ description: 'Wallet address of the owner, if any.' })),
+  buckets: Type.Optional(Type.Array(RepoBucketSchema, { description: 'Buckets (units) of the repo, as the SDK lists them; default none.' })),
   apiKeys: Type.Optional(Type.Array(FixtureApiKeySchema, { description: 'API keys that exist at start, in creation order.' }))
 }, { additionalProperties: false })
 

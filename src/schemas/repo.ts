@@ -1,8 +1,8 @@
 // Schemas of the storage-repo resource: GET /repo (SDK getStorageRepos and getStorageRepo).
 import { Type, type Static } from '@sinclair/typebox'
-import { FixtureRepoSchema } from './fixtures.js'
+import { FixtureRepoSchema, RepoBucketSchema } from './fixtures.js'
 import { ApiKeySchema } from './apikey.js'
-import { ref } from './common.js'
+import { MAX_PARAM_LENGTH, StringEnum, ref } from './common.js'
 
 /** Query of `GET /repo`: optional filters, combined with AND. The SDK sends only the ones given. */
 export const RepoQuerySchema = Type.Object({
@@ -16,17 +16,51 @@ export type RepoQuery = Static<typeof RepoQuerySchema>
 
 const { apiKeys: _apiKeys, ...repoFields } = FixtureRepoSchema.properties
 
-/** `StorageRepo` as the SDK's repo list returns it: the repo, its keys without secrets, and `buckets: []`. */
+const { buckets: _buckets, ...listedFields } = repoFields
+
+/** `StorageRepo` as the SDK's repo list returns it (`StorageRepoWithBuckets`): the repo, its buckets and its keys without secrets. */
 export const StorageRepoSchema = Type.Object({
-  ...repoFields,
+  ...listedFields,
   apiKeys: Type.Array(ref(ApiKeySchema), { description: 'The repo\'s API keys, in creation order, without secrets.' }),
-  buckets: Type.Array(Type.Unknown(), { description: 'Always empty: units and buckets are outside what the mock emulates.' })
+  buckets: Type.Array(RepoBucketSchema, { description: 'The buckets (units) the repo was given, as given; the mock emulates no storage.' })
 }, { $id: 'StorageRepo', description: 'A storage repository (SDK StorageRepo).' })
 
 /** 200 answer of `GET /repo`. */
 export const StorageReposResponseSchema = Type.Object({
   success: Type.Literal(true, { description: 'Always true on success.' }),
   repos: Type.Array(ref(StorageRepoSchema), {
-    description: 'The repos the bearer token may use that match every filter given, in fixture order.'
+    description: 'The repos the bearer token may use that match every filter given: fixture repos in fixture order, then created ones in creation order.'
   })
 }, { $id: 'StorageReposResponse', description: 'Storage repositories visible to the bearer token.' })
+
+/** A unit of a repo in the SDK's older naming (`RepoUnitInfo`): kept as a bucket, `unitId` as `bucketId`. */
+const RepoUnitSchema = Type.Object({
+  folder: Type.String({ description: 'Folder of the repo inside the unit.' }),
+  master: Type.Boolean({ description: 'Whether this unit is the master (in MIRROR mode exactly one is).' }),
+  unitId: Type.Optional(Type.String({ description: 'Id of the unit.' }))
+}, { description: 'A unit of the repo (SDK RepoUnitInfo).' })
+
+/**
+ * Body of `POST /repo` and `PUT /repo/{repoId}`: the SDK's `CreateRepoRequest` (with `repoUnits`) or
+ * `CreateRepoWithBucketsRequest` (with `repoBuckets`), in one schema; sending both is a 400. Unknown fields are
+ * ignored. `repoAiLlms` is checked and not kept: AI models are outside what the mock emulates.
+ */
+export const RepoWriteRequestSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name, 1 to 255 characters; unique within the workspace.' }),
+  storageType: StringEnum(['S3', 'GCS', 'BLOB'] as const, { description: 'Storage backend: S3, GCS or BLOB.' }),
+  mode: StringEnum(['NORMAL', 'MIRROR'] as const, { description: 'NORMAL, or MIRROR (then exactly one unit or bucket is the master).' }),
+  workspaceId: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Workspace the repo belongs to.' }),
+  walletAddress: Type.Optional(Type.String({ description: 'Wallet address of the owner.' })),
+  repoUnits: Type.Optional(Type.Array(RepoUnitSchema, { maxItems: 1000, description: 'Units (older naming); kept as the repo\'s buckets.' })),
+  repoBuckets: Type.Optional(Type.Array(RepoBucketSchema, { maxItems: 1000, description: 'Buckets; kept as the repo\'s buckets.' })),
+  repoAiLlms: Type.Optional(Type.Array(Type.Object({ aiLlmId: Type.Optional(Type.String()) }), { maxItems: 1000, description: 'AI models: checked, not kept.' }))
+}, { $id: 'RepoWriteRequest', description: 'A repo to create, or the new state of one to update (SDK CreateRepoRequest or CreateRepoWithBucketsRequest).' })
+
+/** A checked repo write body. */
+export type RepoWriteRequest = Static<typeof RepoWriteRequestSchema>
+
+/** 200 answer of `POST /repo` and `PUT /repo/{repoId}` (SDK `CreateRepoResponse`, `UpdateRepoResponse`). */
+export const RepoWriteResponseSchema = Type.Object({
+  success: Type.Literal(true, { description: 'Always true on success.' }),
+  repoId: Type.String({ description: 'Id of the repo created or updated.' })
+}, { $id: 'RepoWriteResponse', description: 'The repo written (SDK CreateRepoResponse); errors come as the error body, with error_code.' })
