@@ -17,6 +17,9 @@ const STATE_LIMIT = 16 * MiB
 interface BodyRoute { method: string, path: string, control: boolean }
 
 const ROUTES: BodyRoute[] = [
+  { method: 'POST', path: '/repo', control: false },
+  { method: 'PUT', path: '/repo/repo-a', control: false },
+  { method: 'DELETE', path: '/repo/repo-a', control: false },
   { method: 'POST', path: '/repo/repo-a/apikey', control: false },
   { method: 'PUT', path: '/repo/repo-a/apikey/key-a1', control: false },
   { method: 'DELETE', path: '/repo/repo-a/apikey/key-a1', control: false },
@@ -37,12 +40,16 @@ function earlyCases ({ method, path, control }: BodyRoute): EarlyCase[] {
   const json = 'application/json'
   const cases: EarlyCase[] = [
     { status: 401, method, path, token: 'not-a-known-token', type: json, sizes: SIZES_MB },
-    // A token the API knows but may not use here: a fixture token on the control API, a limited token on another repo.
-    { status: 403, method, path: control ? path : path.replace('repo-a', 'repo-b'), token: control ? DEV_TOKEN : LIMITED_TOKEN, type: json, sizes: SIZES_MB },
     { status: 413, method, path, token: valid, type: json, sizes: SIZES_MB.filter((mb) => path !== '/__mock/state' || mb * MiB >= STATE_LIMIT) },
     { status: 415, method, path, token: valid, type: 'text/plain', sizes: SIZES_MB }
   ]
-  if (!control) cases.push({ status: 404, method, path: path.replace('repo-a', 'no-such-repo'), token: valid, type: json, sizes: SIZES_MB })
+  // A token the API knows but may not use here: a fixture token on the control API, a limited token on another repo.
+  if (control) cases.push({ status: 403, method, path, token: DEV_TOKEN, type: json, sizes: SIZES_MB })
+  // Routes under a repo: another repo's is a 403 for the limited token, an unknown one a 404.
+  if (path.includes('repo-a')) {
+    cases.push({ status: 403, method, path: path.replace('repo-a', 'repo-b'), token: LIMITED_TOKEN, type: json, sizes: SIZES_MB })
+    cases.push({ status: 404, method, path: path.replace('repo-a', 'no-such-repo'), token: valid, type: json, sizes: SIZES_MB })
+  }
   return cases
 }
 

@@ -47,4 +47,7 @@ export class SdkClient {
   }
 
   getStorageRepo = async (repoId: string): Promise<any> => (await this.getStorageRepos(undefined, undefined, repoId)).repos[0]
+  createStorageRepo = async (data: Record<string, unknown>): Promise<any> => this.makeRequest('repo', 'POST', data)
+  updateStorageRepo = async (repoId: string, data: Record<string, unknown>): Promise<any> => this.makeRequest(`repo/${repoId}`, 'PUT', data)
+  deleteStorageRepo = async (repoId: string): Promise<any> => this.makeRequest(`repo/${repoId}`, 'DELETE')
 }

@@ -37,6 +37,46 @@ t.test('create, list, update, list, delete, list, then delete and update again a
   }
 })
 
+t.test('issue 12, the repo flow: create a repo, two keys on it, list, rename the repo, delete it; then every key call on it is a 404', async (t) => {
+  const { sdk } = await serveSdk(t)
+  const created = await sdk.createStorageRepo({ name: 'Uploads', storageType: 'S3', mode: 'MIRROR', workspaceId: 'ws-1', repoUnits: [{ folder: 'up', master: true, unitId: 'u-1' }] })
+  t.match(created, { success: true, repoId: String })
+  const { repoId } = created
+  const keys = [await sdk.createRepoKey({ repoId, name: 'one', accessType: 'READ' }), await sdk.createRepoKey({ repoId, name: 'two', accessType: 'WRITE' })]
+  const repo = await sdk.getStorageRepo(repoId)
+  t.match(repo, { id: repoId, name: 'Uploads', mode: 'MIRROR', buckets: [{ folder: 'up', master: true, bucketId: 'u-1' }] })
+  t.same(repo.apiKeys.map((k: { id: string }) => k.id), keys.map((k) => k.id))
+  t.same(await sdk.updateStorageRepo(repoId, { name: 'Uploads (old)', storageType: 'S3', mode: 'MIRROR', workspaceId: 'ws-1' }), { success: true, repoId })
+  t.equal((await sdk.getStorageRepo(repoId)).name, 'Uploads (old)')
+  t.same(await sdk.deleteStorageRepo(repoId), { success: true, message: 'Repo deleted' })
+  const gone = { success: false, message: `Repo "${repoId}" not found`, code: 'FBM_REPO_NOT_FOUND', error_code: 'NOT_FOUND', error_message: `Repo "${repoId}" not found` }
+  for (const call of [
+    () => sdk.getRepoKeys(repoId),
+    () => sdk.createRepoKey({ repoId, name: 'three', accessType: 'READ' }),
+    () => sdk.updateRepoKey(repoId, keys[0].id, { name: 'x', accessType: 'READ' }),
+    () => sdk.deleteRepoKey(repoId, keys[1].id),
+    () => sdk.getStorageRepo(repoId),
+    () => sdk.deleteStorageRepo(repoId)
+  ]) {
+    await t.rejects(call(), new HttpError(404, 'Not Found', gone))
+  }
+  const taken = await sdk.createStorageRepo({ name: 'Repo A', storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws-1' }).catch((e: unknown) => e)
+  t.match(taken, { status: 409, data: { error_code: 'NAME_ALREADY_USED', message: String } }, 'a name conflict reaches the SDK with both kinds of field')
+})
+
+t.test('200 concurrent repo creates with distinct names give 200 repos; 50 with one name give exactly one and 49 NAME_ALREADY_USED', async (t) => {
+  const { sdk } = await serveSdk(t)
+  const body = (name: string): Record<string, unknown> => ({ name, storageType: 'GCS', mode: 'NORMAL', workspaceId: 'ws-load' })
+  const distinct = await Promise.all(Array.from({ length: 200 }, async (_, i) => sdk.createStorageRepo(body(`repo ${i}`))))
+  t.equal(new Set(distinct.map((r) => r.repoId)).size, 200, '200 distinct ids')
+  t.equal((await sdk.getStorageRepos('ws-load')).repos.length, 200)
+  const same = await Promise.all(Array.from({ length: 50 }, async () => sdk.createStorageRepo(body('contested')).then((r) => r.repoId as string, (e: HttpError) => String(e.data?.error_code))))
+  t.equal(same.filter((r) => r === 'NAME_ALREADY_USED').length, 49)
+  const winner = same.filter((r) => r !== 'NAME_ALREADY_USED')
+  t.equal(winner.length, 1)
+  t.same((await sdk.getStorageRepos('ws-load')).repos.filter((r: { name: string }) => r.name === 'contested').map((r: { id: string }) => r.id), winner)
+})
+
 t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) => {
   const { sdk } = await serveSdk(t)
   const all = await sdk.getStorageRepos()
@@ -45,7 +85,7 @@ t.test('getStorageRepos filters, and getStorageRepo takes repos[0]', async (t) =
   t.same(all.repos[0].apiKeys.map((k: { id: string }) => k.id), ['key-a1'])
   t.same((await sdk.getStorageRepos('ws-2')).repos.map((r: { id: string }) => r.id), ['repo-b'])
   t.same((await sdk.getStorageRepo('repo-b')).name, 'Repo B')
-  t.match(await sdk.getStorageRepo('nope').catch((e: unknown) => e), { status: 404, data: { code: 'FBM_REPO_NOT_FOUND' } })
+  t.match(await sdk.getStorageRepo('nope').catch((e: unknown) => e), { status: 404, data: { code: 'FBM_REPO_NOT_FOUND', error_code: 'NOT_FOUND' } })
 })
 
 t.test('errors reach the SDK as HttpError with a JSON body it can read', async (t) => {

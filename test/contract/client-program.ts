@@ -4,12 +4,14 @@ import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from './generated/flashback.js'
 
 /** Every error code the document lists, as the generated types give them: a union of string literals, not string. */
-type ErrorCode = components['schemas'][`Error${400 | 401 | 403 | 404 | 413 | 414 | 415 | 500}`]['code']
+type ErrorCode = components['schemas'][`Error${400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 500}`]['code']
 
 /** A switch over every code compiles only because each status's code is an enum: `never` is reached. */
 function kindOf (code: ErrorCode): string {
   switch (code) {
     case 'FBM_VALIDATION': case 'FBM_INVALID_JSON': case 'FBM_BAD_URL': return 'bad request'
+    case 'FBM_MIRROR_MASTER_UNIT_MISSING': case 'FBM_MIRROR_MASTER_UNIT_COUNT_INVALID': return 'pick one master'
+    case 'FBM_NAME_ALREADY_USED': return 'pick another name'
     case 'FBM_UNAUTHORIZED': case 'FBM_INVALID_TOKEN': return 'log in again'
     case 'FBM_FORBIDDEN': return 'no access'
     case 'FBM_REPO_NOT_FOUND': case 'FBM_KEY_NOT_FOUND': return 'gone'
@@ -28,7 +30,7 @@ function fail (what: string, got: unknown): never {
 }
 
 /**
- * The key lifecycle, the repo reads and each documented error status, as a typed client makes them.
+ * The repo and key lifecycles, the repo reads and each documented error status, as a typed client makes them.
  * @param baseUrl the mock's URL
  * @param observe a middleware that sees every answer (the caller validates them against the document)
  * @returns the error code seen for each status, and what a client would do about it (`kindOf`)
@@ -57,6 +59,21 @@ export async function runClientProgram (baseUrl: string, observe: Middleware): P
   if (updated.data?.success !== true) fail('update', updated.error)
   const deleted = await client.DELETE('/repo/{repoId}/apikey/{keyId}', keyPath)
   if (deleted.data?.success !== true) fail('delete', deleted.error)
+
+  // A repo of its own: created with a master bucket, renamed, then deleted; its SDK error fields are typed.
+  const made = await client.POST('/repo', { body: { name: 'contract', storageType: 'GCS', mode: 'MIRROR', workspaceId: 'ws-contract', repoBuckets: [{ folder: 'c', master: true }] } })
+  if (made.data === undefined) fail('create repo', made.error)
+  const own = { params: { path: { repoId: made.data.repoId } } }
+  const renamed = await client.PUT('/repo/{repoId}', { ...own, body: { name: 'contract 2', storageType: 'GCS', mode: 'MIRROR', workspaceId: 'ws-contract' } })
+  if (renamed.data?.repoId !== made.data.repoId) fail('update repo', renamed.error)
+  const conflict = await client.POST('/repo', { body: { name: 'contract 2', storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws-contract' } })
+  const sdkCode: 'NAME_ALREADY_USED' | undefined = conflict.error?.error_code
+  if (sdkCode !== 'NAME_ALREADY_USED') fail('name conflict', conflict.error)
+  note(409, conflict.error)
+  const removed = await client.DELETE('/repo/{repoId}', own)
+  if (removed.data?.success !== true) fail('delete repo', removed.error)
+  const missing = await client.DELETE('/repo/{repoId}', own)
+  if (missing.error?.error_code !== 'NOT_FOUND') fail('deleted repo', missing.error)
 
   const repos = await client.GET('/repo', { params: { query: { workspaceId: 'ws-demo' } } })
   if (repos.data?.repos[0]?.id !== 'repo-photos') fail('repos', repos.data)

@@ -79,6 +79,7 @@ t.test('openapi-typescript types type-check a strict openapi-fetch program, whic
     401: 'FBM_UNAUTHORIZED (log in again)',
     403: 'FBM_FORBIDDEN (no access)',
     404: 'FBM_KEY_NOT_FOUND (gone)',
+    409: 'FBM_NAME_ALREADY_USED (pick another name)',
     413: 'FBM_BODY_TOO_LARGE (client bug)',
     414: 'FBM_URI_TOO_LONG (client bug)',
     415: 'FBM_UNSUPPORTED_MEDIA_TYPE (client bug)',
@@ -97,6 +98,11 @@ const REPLAY: Array<{ method: string, path: string, status: number, token?: stri
   { method: 'GET', path: '/repo/repo-photos/apikey', status: 200 },
   { method: 'PUT', path: '/repo/repo-photos/apikey/key-photos-reader', status: 200, body: '{"name":"r","accessType":"READ"}' },
   { method: 'GET', path: '/repo?workspaceId=ws-demo', status: 200 },
+  { method: 'POST', path: '/repo', status: 200, body: '{"name":"via prism","storageType":"S3","mode":"NORMAL","workspaceId":"ws-demo"}' },
+  { method: 'POST', path: '/repo', status: 409, body: '{"name":"Photos","storageType":"S3","mode":"NORMAL","workspaceId":"ws-demo"}' },
+  { method: 'POST', path: '/repo', status: 400, body: '{"name":"m","storageType":"S3","mode":"MIRROR","workspaceId":"ws-demo","repoUnits":[{"folder":"a","master":false}]}' },
+  { method: 'PUT', path: '/repo/repo-photos', status: 200, body: '{"name":"Photos","storageType":"S3","mode":"NORMAL","workspaceId":"ws-demo"}' },
+  { method: 'PUT', path: '/repo/no-such-repo', status: 404, body: '{"name":"x","storageType":"S3","mode":"NORMAL","workspaceId":"ws-demo"}' },
   { method: 'GET', path: '/health', status: 200, token: '' },
   { method: 'GET', path: '/openapi.json', status: 200, token: '' },
   { method: 'GET', path: '/openapi.yaml', status: 200, token: '' },
@@ -108,7 +114,8 @@ const REPLAY: Array<{ method: string, path: string, status: number, token?: stri
   { method: 'PUT', path: '/repo/repo-photos/apikey/no-such-key', status: 404, body: '{"name":"r","accessType":"READ"}' },
   { method: 'GET', path: `/repo/${'a'.repeat(600)}/apikey`, status: 414, refused: 'repoid' },
   { method: 'GET', path: '/repo', status: 500, prefer: 'code=500' },
-  { method: 'DELETE', path: '/repo/repo-photos/apikey/key-photos-reader', status: 200 }
+  { method: 'DELETE', path: '/repo/repo-photos/apikey/key-photos-reader', status: 200 },
+  { method: 'DELETE', path: '/repo/repo-backups', status: 200 }
 ]
 
 t.test('Prism (proxy --errors) in front of the mock reports no violation, in either direction, on every route and status', async (t) => {

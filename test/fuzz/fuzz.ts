@@ -35,6 +35,8 @@ const ROUTES: Array<{ template: string, path: (a: string, b: string) => string }
   { template: '/repo/{repoId}/apikey/{keyId}', path: () => '/repo/repo-a/apikey/key-a1' },
   { template: '/repo', path: (a) => `/repo?repoId=${a}` },
   { template: '/repo', path: () => '/repo' },
+  { template: '/repo/{repoId}', path: (a) => `/repo/${a}` },
+  { template: '/repo/{repoId}', path: () => '/repo/repo-b' },
   { template: '/health', path: () => '/health' },
   { template: '/openapi.json', path: () => '/openapi.json' }
 ]
@@ -51,6 +53,18 @@ const param = fc.oneof(
 const body = fc.oneof(
   { weight: 3, arbitrary: fc.record({ name: fc.oneof(fc.string(), fc.integer(), fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 300 })), accessType: fc.oneof(fc.constantFrom('READ', 'WRITE', 'ADMIN', 'read', 'OWNER'), fc.integer()) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      name: fc.oneof(fc.constantFrom('Repo A', 'Repo B', 'fresh', ''), fc.string({ maxLength: 20 }), fc.integer()),
+      storageType: fc.oneof(fc.constantFrom('S3', 'GCS', 'BLOB', 's3'), fc.integer()),
+      mode: fc.constantFrom('NORMAL', 'MIRROR', 'BACKUP'),
+      workspaceId: fc.constantFrom('ws-1', 'ws-2', ''),
+      walletAddress: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+      repoUnits: fc.array(fc.record({ folder: fc.string({ maxLength: 5 }), master: fc.oneof(fc.boolean(), fc.constant('yes')), unitId: fc.string({ maxLength: 5 }) }, { requiredKeys: ['folder'] }), { maxLength: 3 }),
+      repoBuckets: fc.array(fc.record({ folder: fc.string({ maxLength: 5 }), master: fc.boolean(), bucketId: fc.string({ maxLength: 5 }) }, { requiredKeys: ['folder', 'master'] }), { maxLength: 3 })
+    }, { requiredKeys: [] }).map((o) => JSON.stringify(o))
+  },
   { weight: 1, arbitrary: fc.constantFrom('', '{', '{"name":"x",', 'null', '[]', '"str"', '\u0000', '{"__proto__":{"x":1},"name":"p","accessType":"READ"}') },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 200_000 }).map((n) => JSON.stringify({ name: 'x'.repeat(n), accessType: 'READ' })) },
   { weight: 1, arbitrary: fc.constant(JSON.stringify({ name: 'x'.repeat(1_100_000), accessType: 'READ' })) },
@@ -142,10 +156,20 @@ export function checker (doc: Doc): (request: FuzzRequest, status: number, conte
   }
 }
 
-/** The store's invariants: key ids unique across repos, so every key is in exactly one repo. */
+/**
+ * The store's invariants: key ids and repo ids unique, so every key is in exactly one repo; names unique within a
+ * workspace; every token lists only repos that exist; and so the state is one a fixture file could hold.
+ */
 function invariants (app: FastifyInstance): string[] {
-  const ids = app.store.snapshot().repos.flatMap((r) => (r.apiKeys ?? []).map((k) => k.id))
-  return new Set(ids).size === ids.length ? [] : [`duplicate key ids: ${ids.join(', ')}`]
+  const state = app.store.snapshot()
+  const problems: string[] = []
+  const unique = (what: string, values: string[]): void => { if (new Set(values).size !== values.length) problems.push(`duplicate ${what}: ${values.join(', ')}`) }
+  unique('key ids', state.repos.flatMap((r) => (r.apiKeys ?? []).map((k) => k.id)))
+  unique('repo ids', state.repos.map((r) => r.id))
+  unique('names in a workspace', state.repos.map((r) => `${r.workspaceId}/${r.name}`))
+  const ids = new Set(state.repos.map((r) => r.id))
+  for (const token of state.tokens) if (token.repos !== '*' && token.repos.some((id) => !ids.has(id))) problems.push(`${token.token} lists a repo that is gone`)
+  return problems
 }
 
 const app = await buildApp({ fixtures: testFixtures(), logLevel: 'silent' })
@@ -166,7 +190,8 @@ const property = fc.asyncProperty(fuzzRequest, async (request) => {
   seen.get(key)?.add(res.statusCode)
   if (problems.length > 0) throw new Error(`${request.method} ${request.url.slice(0, 120)} → ${res.statusCode}: ${problems.join('; ')}\n${res.body.slice(0, 300)}`)
   // Keep the store small: a reset every so often, as a test suite would.
-  if (app.store.snapshot().repos.reduce((n, r) => n + (r.apiKeys?.length ?? 0), 0) > 50) app.store.reset()
+  const { repos } = app.store.snapshot()
+  if (repos.length !== 2 || repos.reduce((n, r) => n + (r.apiKeys?.length ?? 0), 0) > 50) app.store.reset()
 })
 
 t.test('10,000 requests through app.inject with a fixed seed: documented statuses, fitting bodies, no 5xx, refused requests change nothing', async (t) => {

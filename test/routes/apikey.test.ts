@@ -83,7 +83,7 @@ t.test('an unknown repo gets 404', async (t) => {
   const app = await build(t)
   const res = await call(app, { method: 'POST', url: '/repo/no-such-repo/apikey', payload: { name: 'n', accessType: 'READ' } })
   t.equal(res.statusCode, 404)
-  t.same(res.json(), { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND' })
+  t.same(res.json(), { success: false, message: 'Repo "no-such-repo" not found', code: 'FBM_REPO_NOT_FOUND', error_code: 'NOT_FOUND', error_message: 'Repo "no-such-repo" not found' })
 })
 
 t.test('a token without access to the repo gets 403, and creates nothing', async (t) => {

@@ -45,13 +45,14 @@ t.test('the document names components, requires bearerAuth and matches SDK opera
   })
   t.same(doc.security, [{ bearerAuth: [] }])
   t.same(Object.keys(doc.components.schemas).sort(), [
-    'ActionResponse', 'ApiKey', 'CreateRepoKeyRequest', 'CreateRepoKeyResponse', 'Error400', 'Error401', 'Error403', 'Error404',
-    'Error413', 'Error414', 'Error415', 'Error500', 'RepoKeysResponse', 'StorageRepo', 'StorageReposResponse', 'UpdateRepoKeyRequest'
+    'ActionResponse', 'ApiKey', 'CreateRepoKeyRequest', 'CreateRepoKeyResponse', 'Error400', 'Error401', 'Error403', 'Error404', 'Error409',
+    'Error413', 'Error414', 'Error415', 'Error500', 'RepoKeysResponse', 'RepoWriteRequest', 'RepoWriteResponse', 'StorageRepo', 'StorageReposResponse',
+    'UpdateRepoKeyRequest'
   ])
   const operationIds = operationsOf(doc).map(({ operation }) => operation.operationId).sort()
   t.same(operationIds, [
-    'createRepoKey', 'deleteRepoKey', 'getHealth', 'getHealth-head', 'getOpenapiJson', 'getOpenapiJson-head', 'getOpenapiYaml',
-    'getOpenapiYaml-head', 'getRepoKeys', 'getRepoKeys-head', 'getStorageRepos', 'getStorageRepos-head', 'updateRepoKey'
+    'createRepoKey', 'createStorageRepo', 'deleteRepoKey', 'deleteStorageRepo', 'getHealth', 'getHealth-head', 'getOpenapiJson', 'getOpenapiJson-head', 'getOpenapiYaml',
+    'getOpenapiYaml-head', 'getRepoKeys', 'getRepoKeys-head', 'getStorageRepos', 'getStorageRepos-head', 'updateRepoKey', 'updateStorageRepo'
   ], 'the SDK method names, HEAD for every GET, and the document routes')
   const create = doc.paths['/repo/{repoId}/apikey']?.post
   t.equal(create?.operationId, 'createRepoKey')
