@@ -67,13 +67,14 @@ export async function runClientProgram (baseUrl: string, observe: Middleware): P
   const renamed = await client.PUT('/repo/{repoId}', { ...own, body: { name: 'contract 2', storageType: 'GCS', mode: 'MIRROR', workspaceId: 'ws-contract' } })
   if (renamed.data?.repoId !== made.data.repoId) fail('update repo', renamed.error)
   const conflict = await client.POST('/repo', { body: { name: 'contract 2', storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws-contract' } })
-  const sdkCode: 'NAME_ALREADY_USED' | undefined = conflict.error?.error_code
+  // Only repo errors carry error_code: `in` narrows the union of error bodies to them, and to the SDK's codes.
+  const sdkCode = conflict.error !== undefined && 'error_code' in conflict.error ? conflict.error.error_code : undefined
   if (sdkCode !== 'NAME_ALREADY_USED') fail('name conflict', conflict.error)
   note(409, conflict.error)
   const removed = await client.DELETE('/repo/{repoId}', own)
   if (removed.data?.success !== true) fail('delete repo', removed.error)
-  const missing = await client.DELETE('/repo/{repoId}', own)
-  if (missing.error?.error_code !== 'NOT_FOUND') fail('deleted repo', missing.error)
+  const missing = (await client.DELETE('/repo/{repoId}', own)).error
+  if (missing === undefined || !('error_code' in missing) || missing.error_code !== 'NOT_FOUND') fail('deleted repo', missing)
 
   const repos = await client.GET('/repo', { params: { query: { workspaceId: 'ws-demo' } } })
   if (repos.data?.repos[0]?.id !== 'repo-photos') fail('repos', repos.data)
