@@ -72,7 +72,11 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   const authorize = (request: FastifyRequest): void => {
     request.authGeneration = app.store.generation()
     request.principal = authenticate(request)
-    const repoId = (request.params as { repoId?: string }).repoId ?? (request.query as { repoId?: unknown }).repoId
+    // The repo a request names: its path's, or the repoId filter of a route that has one (GET /repo). Another
+    // route's query is not read: POST /repo?repoId=x names no repo.
+    const filters = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined
+    const repoId = (request.params as { repoId?: string }).repoId ??
+      (filters?.properties?.repoId === undefined ? undefined : (request.query as { repoId?: unknown }).repoId)
     if (typeof repoId !== 'string') return
     if (request.principal.repos !== '*') {
       if (!request.principal.repos.includes(repoId)) throw new ForbiddenError(repoId)

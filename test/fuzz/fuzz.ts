@@ -136,12 +136,19 @@ export function checker (doc: Doc): (request: FuzzRequest, status: number, conte
     }
     return validators.get(key)
   }
+  const templates = Object.keys(doc.paths).map((template) => template.split('/'))
+  const templateOf = (url: string): string | undefined => {
+    const segments = new URL(url, 'http://mock').pathname.split('/')
+    return templates.find((t) => t.length === segments.length && t.every((s, i) => s.startsWith('{') ? segments[i] !== '' : s === segments[i]))?.join('/')
+  }
   return (request, status, contentType, text) => {
     const problems: string[] = []
     if (status >= 500 && !/code=5/.test(request.headers.prefer ?? '')) problems.push(`a ${status} nobody asked for (no fault rule, no Prefer: code=5xx)`)
     const method = request.method.toLowerCase()
     // The router matched no route (a method the path lacks, `/./` resolved away): only framework answers apply.
-    const template = text.includes('"code":"FBM_ROUTE_NOT_FOUND"') ? undefined : request.template
+    // Otherwise the route is the one the path matches once the client resolved its dot segments (fetch and inject
+    // both do): /repo/./apikey is /repo/apikey, which is PUT or DELETE /repo/{repoId}.
+    const template = text.includes('"code":"FBM_ROUTE_NOT_FOUND"') ? undefined : templateOf(request.url) ?? request.template
     const documented = template === undefined ? undefined : doc.paths[template]?.[method]?.responses[String(status)]
     if (documented === undefined && !FRAMEWORK_STATUSES.has(status) && !(status === 400 && badUrl(request.url)) && !(method === 'options' && status === 204)) {
       problems.push(`status ${status} is not documented for ${request.method} ${template ?? '(no route)'}`)

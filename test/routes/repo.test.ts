@@ -183,6 +183,9 @@ t.test('a limited token may create a repo, which joins its list; it gets 403 on 
     t.same([other.statusCode, other.json().code], [403, 'FBM_FORBIDDEN'], method)
   }
   t.same(app.store.snapshot().tokens[1], { token: LIMITED_TOKEN, repos: ['repo-a', repoId] }, 'the state snapshot says so too')
+  // Found by the fuzzer: a query no route declares is not a repo the request names (it was a 403).
+  const query = await app.inject({ method: 'POST', url: '/repo?repoId=repo-b', headers: bearer(LIMITED_TOKEN), payload: newRepo({ name: 'Query' }) })
+  t.equal(query.statusCode, 200, 'POST /repo?repoId=repo-b is a create, not a request about repo-b')
   t.equal((await app.inject({ method: 'DELETE', url: `/repo/${repoId}`, headers: bearer(LIMITED_TOKEN) })).statusCode, 200)
   t.same(app.store.snapshot().tokens[1], { token: LIMITED_TOKEN, repos: ['repo-a'] }, 'a deleted repo leaves the list')
 })
