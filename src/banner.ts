@@ -19,6 +19,10 @@ export interface ReadyFacts {
   tokens: Array<{ token: string, repos: '*' | string[] }>
   /** The control API: `open`, `admin token` (locked with one), or `off` (--no-admin). */
   control: 'open' | 'admin token' | 'off'
+  /** Which page origins CORS lets call the API: `any`, the --cors-origin list, or `off` (--no-cors). */
+  cors: 'any' | 'off' | string[]
+  /** Whether the fixture file is reloaded when it changes (--watch). */
+  watch: boolean
   /** The seed of deterministic mode, when one is set. */
   seed?: string
 }
@@ -38,6 +42,8 @@ export function readyFacts (url: string, config: Config, fixtures: Fixtures): Re
     repos: fixtures.repos.map((repo) => repo.id),
     tokens: fixtures.tokens.map(({ token, repos }) => ({ token, repos })),
     control: !config.admin ? 'off' : config.adminToken === undefined ? 'open' : 'admin token',
+    cors: !config.cors ? 'off' : config.corsOrigin ?? 'any',
+    watch: config.watch,
     ...(config.seed === undefined ? {} : { seed: config.seed })
   }
 }
@@ -57,7 +63,9 @@ function listed<T> (items: T[], show: (item: T) => string): string[] {
  * @param bold wraps a text in the terminal's bold style (identity when colours are off)
  * @returns text ending with a newline
  */
-export function bannerText (facts: ReadyFacts, bold: (text: string) => string = (text) => text): string {
+export function bannerText (listening: ReadyFacts, bold: (text: string) => string = (text) => text): string {
+  // Bound to every interface, the server is reached through localhost from this machine: 0.0.0.0 is no destination.
+  const facts = browsable(listening)
   const control = facts.control === 'off' ? 'off (--no-admin)' : `${facts.url}/__mock (${facts.control === 'open' ? 'open' : 'needs the admin token'})`
   const width = Math.max(...facts.tokens.map(({ token }) => token.length), 0)
   const rows: Array<[string, string[]]> = [
@@ -65,7 +73,8 @@ export function bannerText (facts: ReadyFacts, bold: (text: string) => string = 
     ['Docs', [facts.docs]],
     ['OpenAPI', [`${facts.openapi} (also /openapi.yaml)`]],
     ['Control', [control]],
-    ['Fixtures', [facts.fixtures]],
+    ['Fixtures', [`${facts.fixtures}${facts.watch ? ' (reloaded when it changes)' : ''}`]],
+    ['CORS', [facts.cors === 'any' ? 'any origin' : facts.cors === 'off' ? 'off (--no-cors)' : facts.cors.join(', ')]],
     ['Repos', [facts.repos.length === 0 ? '(none)' : `${facts.repos.slice(0, MAX_LISTED).join(', ')}${facts.repos.length > MAX_LISTED ? `, … and ${facts.repos.length - MAX_LISTED} more` : ''}`]],
     ['Tokens', listed(facts.tokens, ({ token, repos }) => `${bold(token.padEnd(width))}  ${repos === '*' ? 'every repo' : repos.length === 0 ? 'no repo' : repos.join(', ')}`)],
     ...(facts.seed === undefined ? [] : [['Seed', [facts.seed]] as [string, string[]]])
@@ -74,4 +83,12 @@ export function bannerText (facts: ReadyFacts, bold: (text: string) => string = 
   const example = facts.tokens[0]?.token
   if (example !== undefined) lines.push('', `  Try it:   curl -H 'Authorization: Bearer ${example}' ${facts.url}/repo`)
   return ['', ...lines, ''].join('\n') + '\n'
+}
+
+/** The facts with URLs a browser on this machine can open: a server bound to 0.0.0.0 or :: is named localhost. */
+function browsable (facts: ReadyFacts): ReadyFacts {
+  const { hostname } = new URL(facts.url)
+  if (hostname !== '0.0.0.0' && hostname !== '[::]') return facts
+  const local = (url: string): string => url.replace(`//${hostname}:`, '//localhost:')
+  return { ...facts, url: local(facts.url), docs: local(facts.docs), openapi: local(facts.openapi) }
 }

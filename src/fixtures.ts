@@ -84,6 +84,17 @@ export function adminTokenClash (fixtures: Fixtures, adminToken: string | undefi
 }
 
 /**
+ * Where JSON.parse stopped, as an editor shows it: `:12:5` (line 12, column 5, both from 1), from the
+ * `position N` V8 puts in its message; empty when the message has none.
+ */
+function lineAndColumn (text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message)?.[1]
+  if (position === undefined) return ''
+  const before = text.slice(0, Number(position)).split('\n')
+  return `:${before.length}:${(before.at(-1) as string).length + 1}`
+}
+
+/**
  * Reads and checks a fixture file. The file is only read, never written.
  * @param path file path, relative to the working directory or absolute
  * @returns the checked fixtures
@@ -115,7 +126,7 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
     // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
     data = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (err) {
-    throw new FixtureError(`${path}: not valid JSON (${(err as Error).message})`)
+    throw new FixtureError(`${path}${lineAndColumn(text, (err as Error).message)}: not valid JSON (${(err as Error).message})`)
   }
   return validateFixtures(data, path)
 }

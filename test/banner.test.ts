@@ -17,6 +17,8 @@ t.test('the facts: URLs, fixture file, repo ids, tokens with their repos, the co
     repos: ['repo-a', 'repo-b'],
     tokens: [{ token: 'test-dev-token', repos: '*' }, { token: 'test-limited-token', repos: ['repo-a'] }],
     control: 'open',
+    cors: 'any',
+    watch: false,
     seed: 's'
   })
   const locked = readyFacts(url, configFromOptions({ adminToken: 'admin-s3cret' }), testFixtures())
@@ -24,6 +26,8 @@ t.test('the facts: URLs, fixture file, repo ids, tokens with their repos, the co
   t.notOk(JSON.stringify(locked).includes('admin-s3cret'))
   t.notOk('seed' in locked)
   t.equal(readyFacts(url, configFromOptions({ admin: false }), testFixtures()).control, 'off')
+  t.match(readyFacts(url, configFromOptions({ cors: false, watch: true, fixtures: '/f.json' }), testFixtures()), { cors: 'off', watch: true })
+  t.same(readyFacts(url, configFromOptions({ corsOrigin: ['http://localhost:5173'] }), testFixtures()).cors, ['http://localhost:5173'])
 })
 
 t.test('the banner: one labelled line per fact, tokens aligned, a curl to try; bold only where asked', async (t) => {
@@ -35,6 +39,7 @@ t.test('the banner: one labelled line per fact, tokens aligned, a curl to try; b
     `  OpenAPI   ${url}/openapi.json (also /openapi.yaml)`,
     `  Control   ${url}/__mock (open)`,
     '  Fixtures  /f.json',
+    '  CORS      any origin',
     '  Repos     repo-a, repo-b',
     '  Tokens    test-dev-token      every repo',
     '            test-limited-token  repo-a',
@@ -45,6 +50,13 @@ t.test('the banner: one labelled line per fact, tokens aligned, a curl to try; b
   t.match(bannerText(facts, (text) => `*${text}*`), `  API       *${url}*`)
   t.match(bannerText({ ...facts, control: 'admin token', seed: 'abc' }), /Control {3}http:\/\/localhost:3000\/__mock \(needs the admin token\)\n[^]* {2}Seed {6}abc\n/)
   t.match(bannerText({ ...facts, control: 'off' }), '  Control   off (--no-admin)')
+  t.match(bannerText({ ...facts, watch: true, cors: 'off' }), '  Fixtures  /f.json (reloaded when it changes)\n  CORS      off (--no-cors)\n')
+  t.match(bannerText({ ...facts, cors: ['http://localhost:5173', 'http://127.0.0.1:5173'] }), '  CORS      http://localhost:5173, http://127.0.0.1:5173\n')
+  for (const host of ['0.0.0.0', '[::]']) {
+    const everywhere = bannerText(readyFacts(`http://${host}:3000`, configFromOptions({ fixtures: '/f.json' }), testFixtures()))
+    t.match(everywhere, '  API       http://localhost:3000\n  Docs      http://localhost:3000/docs\n', `bound to ${host}: links a browser here can open`)
+    t.notMatch(everywhere, host)
+  }
 })
 
 t.test('many repos and tokens are cut at 8 and counted; none is said so, and then there is no curl to try', async (t) => {

@@ -43,7 +43,10 @@ t.test('a missing file and a non-JSON file fail with the file name', async (t) =
   const tooLong = join(dir, 'x'.repeat(300))
   await t.rejects(loadFixtureFile(tooLong), { name: 'FixtureError', message: `${tooLong}: cannot read the fixture file (ENAMETOOLONG)` }, 'a code without a hint')
   const bad = file('bad.json', '{ "tokens": [ }')
-  await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(`))
+  await t.rejects(loadFixtureFile(bad), new RegExp(`^${bad}: not valid JSON \\(Unexpected token`), 'V8 quotes the text here, with no position: no line either')
+  // Where it broke, as an editor counts: line 3, column 10 (JSON.parse says only "position 21").
+  const broken = file('broken.json', '{\n  "a": 1,\n  "b": 2,,\n}')
+  await t.rejects(loadFixtureFile(broken), new RegExp(`^${broken}:3:10: not valid JSON \\(Expected double-quoted property name in JSON at position 21\\)$`))
 })
 
 t.test('fixture-file attacks fail with one line naming the file, never half-loaded: a FIFO, a 200 MB file, a JSON bomb, bytes that are not UTF-8', async (t) => {
