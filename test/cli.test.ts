@@ -51,7 +51,7 @@ t.test('a bad setting or fixture file, or an admin token that opens the API too,
   t.same([flag.code, flag.stdout], [2, ''])
   t.equal(flag.stderr, 'flashback-mock: Option \'--port\' argument is ambiguous. Did you forget to specify the option argument for \'--port\'? To specify an option argument starting with a dash use \'--port=-XYZ\'. (see --help)\n')
   t.same([fixtures.code, fixtures.stdout], [2, ''])
-  t.match(fixtures.stderr, new RegExp(`^flashback-mock: ${pretty}:\\d+:\\d+: not valid JSON \\([^\\n]+\\)\\n$`), 'one line, though the parser quotes several')
+  t.match(fixtures.stderr, new RegExp(`^flashback-mock: ${pretty}(:\\d+:\\d+)?: not valid JSON \\([^\\n]+\\)\\n$`), 'one line, though the parser quotes several')
   t.same([clash.code, clash.stderr], [2, `flashback-mock: ${DEFAULT_FIXTURES_PATH}: $.tokens[0].token is the admin token; give the admin token (--admin-token, FLASHBACK_MOCK_ADMIN_TOKEN) another value\n`], 'an admin token that is also a fixture token')
 })
 

@@ -1,0 +1,161 @@
+// `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
+// in one run, with autocannon in its own process. Prints a markdown table (and writes it to BENCHMARKS.md unless
+// --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference; start-up to the first 200 on /health
+// (median of 10); idle RSS and RSS after the load. Servers alternate (reference, mock, reference…) over 2 rounds;
+// figures are medians. --smoke (CI): one short round, nothing asserted, nothing written.
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { once } from 'node:events'
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const smoke = process.argv.includes('--smoke')
+const DURATION = smoke ? 0.5 : 3
+const ROUNDS = smoke ? 1 : 2
+const STARTS = smoke ? 2 : 10
+const run = promisify(execFile)
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+/** The bench's state, the same for every server: a repo to create keys in, one with 100 keys, one with 10,000. */
+function writeFixtures (dir: string): string {
+  const keys = (repo: string, n: number): unknown[] => Array.from({ length: n }, (_, i) => ({
+    id: `${repo}-key-${i}`, name: `key ${i}`, accessType: 'READ', key: `${repo}-value-${i}`, createdAt: '2026-01-01T00:00:00.000Z'
+  }))
+  const repo = (id: string, n: number): unknown => ({ id, name: id, storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws-bench', createdAt: '2026-01-01T00:00:00.000Z', apiKeys: keys(id, n) })
+  const file = join(dir, 'bench-fixtures.json')
+  writeFileSync(file, JSON.stringify({ tokens: [{ token: 'dev-token', repos: '*' }], repos: [repo('repo-create', 0), repo('repo-100', 100), repo('repo-10k', 10_000)] }))
+  return file
+}
+
+interface Server { name: string, command: (port: number) => string[] }
+interface Started { child: ChildProcess, url: string, startMs: number }
+
+/** A port free now: listened on by the OS's choice, then closed. */
+async function freePort (): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/**
+ * Spawns a server with its stdout (the mock's log) going to a file, as a developer's would not go to a terminal
+ * in a load test, and resolves once GET /health answers (the references answer any path); times it.
+ */
+async function start (server: Server, logFile: string): Promise<Started> {
+  const port = await freePort()
+  const log = openSync(logFile, 'w')
+  const began = performance.now()
+  const child = spawn(process.execPath, server.command(port), { cwd: ROOT, stdio: ['ignore', log, 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
+  closeSync(log)
+  const url = `http://127.0.0.1:${port}`
+  let exited = false
+  child.once('exit', () => { exited = true })
+  for (;;) {
+    if (exited) throw new Error(`${server.name} exited before it answered: ${readFileSync(logFile, 'utf8').slice(-500)}`)
+    if (await fetch(`${url}/health`).then((r) => r.status < 500, () => false)) break
+  }
+  return { child, url, startMs: performance.now() - began }
+}
+
+async function stop ({ child }: Started): Promise<void> {
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
+}
+
+const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
+
+interface Scenario { name: string, method: string, path: string, body?: string, token?: string, connections: number }
+const json = { 'content-type': 'application/json' }
+const SCENARIOS: Scenario[] = [
+  ...(smoke ? [10] : [10, 50, 100]).map((connections) => ({ name: 'create key', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"bench","accessType":"WRITE"}', connections })),
+  ...(smoke ? [] : [
+    { name: 'list 100 keys', method: 'GET', path: '/repo/repo-100/apikey', connections: 50 },
+    { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 },
+    { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
+    { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
+    { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 }
+  ])
+]
+
+interface Load { requests: number, p50: number, p99: number, p999: number, non2xx: number, errors: number }
+async function load (url: string, s: Scenario): Promise<Load> {
+  const options = {
+    url: `${url}${s.path}`, method: s.method, connections: s.connections, duration: DURATION,
+    headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
+    ...(s.body === undefined ? {} : { body: s.body })
+  }
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bench', 'load.mjs'), JSON.stringify(options)], { maxBuffer: 1 << 20 })
+  return JSON.parse(stdout) as Load
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
+const fixtures = writeFixtures(dir)
+const SERVERS: Server[] = [
+  { name: 'bare node:http, randomBytes ids (reference)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'random', fixtures, String(port)] },
+  { name: 'bare node:http, pooled ids (the limit)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'pooled', fixtures, String(port)] },
+  // As shipped: the CLI, default (info) logging into a file, the journal on.
+  { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
+]
+const logFile = join(dir, 'server.log')
+
+const results = new Map<string, Map<string, Load[]>>()
+const starts = new Map<string, number[]>()
+const memory = new Map<string, { idle: number[], loaded: number[] }>()
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse()
+  for (const server of order) {
+    const started = await start(server, logFile)
+    memory.set(server.name, memory.get(server.name) ?? { idle: [], loaded: [] })
+    memory.get(server.name)?.idle.push(rss(started.child.pid as number))
+    for (const s of SCENARIOS) {
+      const key = `${s.name} @${s.connections}`
+      if (!results.has(key)) results.set(key, new Map())
+      const byServer = results.get(key) as Map<string, Load[]>
+      byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started.url, s)])
+    }
+    memory.get(server.name)?.loaded.push(rss(started.child.pid as number))
+    await stop(started)
+  }
+}
+for (const server of [SERVERS[0], SERVERS[2]] as Server[]) {
+  for (let i = 0; i < STARTS; i++) {
+    const started = await start(server, logFile)
+    starts.set(server.name, [...(starts.get(server.name) ?? []), started.startMs])
+    await stop(started)
+  }
+}
+
+const [ref, limit, mock] = SERVERS.map((s) => s.name) as [string, string, string]
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const lines: string[] = [
+  '| scenario | connections | server | req/s | × reference | × limit | p50 ms | p99 ms | p99.9 ms | p99 × reference | non-2xx |',
+  '|---|---|---|---|---|---|---|---|---|---|---|'
+]
+for (const [key, byServer] of results) {
+  const [name, connections] = key.split(' @') as [string, string]
+  const med = (server: string, field: keyof Load): number => median((byServer.get(server) ?? []).map((l) => l[field]))
+  for (const server of [ref, limit, mock]) {
+    lines.push(`| ${name} | ${connections} | ${server} | ${fmt(med(server, 'requests'))} | ${fmt(med(server, 'requests') / med(ref, 'requests'), 2)} | ${fmt(med(server, 'requests') / med(limit, 'requests'), 2)} | ` +
+      `${fmt(med(server, 'p50'), 1)} | ${fmt(med(server, 'p99'), 1)} | ${fmt(med(server, 'p999'), 1)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ${fmt(med(server, 'non2xx'))} |`)
+  }
+}
+const startRef = median(starts.get(ref) ?? [])
+lines.push('', '| server | start-up to first 200 (median of ' + STARTS + ') | × reference | idle RSS MB | × reference | RSS after the load MB |', '|---|---|---|---|---|---|')
+for (const server of [ref, limit, mock]) {
+  const m = memory.get(server) as { idle: number[], loaded: number[] }
+  const st = starts.get(server)
+  lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)} |`)
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, ${ROUNDS} rounds, medians`
+const table = [`Machine: ${machine}`, '', ...lines].join('\n')
+process.stdout.write(`${table}\n`)
+if (!smoke) {
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the CLI, info logging, the journal on) against two bare node:http servers doing the same create-key work. Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)
+}
