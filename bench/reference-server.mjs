@@ -34,7 +34,6 @@ function id (size) {
   return out
 }
 
-
 const ACCESS = new Set(['READ', 'WRITE', 'ADMIN'])
 
 function send (res, status, body) {

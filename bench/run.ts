@@ -75,19 +75,24 @@ interface Scenario { name: string, method: string, path: string, body?: string, 
 const json = { 'content-type': 'application/json' }
 const SCENARIOS: Scenario[] = [
   ...(smoke ? [10] : [10, 50, 100]).map((connections) => ({ name: 'create key', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"bench","accessType":"WRITE"}', connections })),
-  ...(smoke ? [] : [
-    { name: 'list 100 keys', method: 'GET', path: '/repo/repo-100/apikey', connections: 50 },
-    { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 },
-    { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
-    { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
-    { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 }
-  ])
+  ...(smoke
+    ? []
+    : [
+        { name: 'list 100 keys', method: 'GET', path: '/repo/repo-100/apikey', connections: 50 },
+        { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 },
+        { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
+        { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
+        { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 }
+      ])
 ]
 
 interface Load { requests: number, p50: number, p99: number, p999: number, non2xx: number, errors: number }
 async function load (url: string, s: Scenario): Promise<Load> {
   const options = {
-    url: `${url}${s.path}`, method: s.method, connections: s.connections, duration: DURATION,
+    url: `${url}${s.path}`,
+    method: s.method,
+    connections: s.connections,
+    duration: DURATION,
     headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
     ...(s.body === undefined ? {} : { body: s.body })
   }
