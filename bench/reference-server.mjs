@@ -48,7 +48,9 @@ const server = createServer((req, res) => {
     if (req.headers.authorization !== TOKEN) return send(res, 401, { success: false, message: 'Unknown bearer token', code: 'FBM_INVALID_TOKEN' })
     const url = req.url ?? ''
     if (req.method === 'GET' && (url.startsWith('/repo?') || url === '/repo')) {
-      return send(res, 200, { success: true, repos: [...repos].map(([rid, keys]) => ({ id: rid, apiKeys: keys, buckets: [] })) })
+      const wanted = new URL(url, 'http://x').searchParams.get('repoId')
+      const listed = [...repos].filter(([rid]) => wanted === null || rid === wanted)
+      return send(res, 200, { success: true, repos: listed.map(([rid, keys]) => ({ id: rid, apiKeys: keys, buckets: [] })) })
     }
     const match = /^\/repo\/([^/]+)\/apikey$/.exec(url)
     const keys = match === null ? undefined : repos.get(match[1])
