@@ -118,12 +118,12 @@ export async function buildApp ({
   const app = Fastify({
     logger: {
       level: logLevel,
-      redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'req.headers["proxy-authorization"]', 'headers["proxy-authorization"]'], censor: '[redacted]' },
       ...(logStream === undefined ? {} : { stream: logStream })
     },
     logController: new OneLinePerRequest(),
     // Errors raised outside routes get the same JSON shape, and raw request bytes are never logged.
-    frameworkErrors: frameworkErrorsFor((origin) => corsEnabled && (corsOrigin === undefined || corsOrigin.includes(origin))),
+    frameworkErrors: frameworkErrorsFor((origin, request) => corsEnabled && !isControlRequest(request) && (corsOrigin === undefined || corsOrigin.includes(origin))),
     clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A client that stops sending mid-request is cut off after 30 s instead of holding a socket forever;

@@ -82,14 +82,17 @@ function quote (value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text
 }
 
-/** Whether a text is a serialized origin (RFC 6454), as a browser sends it in `Origin`: `http://localhost:5173`. */
-function isOrigin (text: string): boolean {
+/** The serialized origin (RFC 6454) of a URL, as a browser sends it in `Origin`; undefined when it is no URL. */
+function originOf (text: string): string | undefined {
   try {
-    return new URL(text).origin === text
+    return new URL(text).origin
   } catch {
-    return false
+    return undefined
   }
 }
+
+/** Whether a text is a serialized origin, as a browser sends it in `Origin`: `http://localhost:5173`. */
+const isOrigin = (text: string): boolean => originOf(text) === text
 
 /**
  * Checks settings against `ConfigSchema` and makes the fixtures path absolute.
@@ -112,7 +115,10 @@ function checkSettings (candidate: Record<string, unknown>, describe: (name: str
   }
   const notOrigin = result.value.corsOrigin?.find((origin) => !isOrigin(origin))
   if (notOrigin !== undefined) {
-    throw new ConfigError(`Invalid ${describe('corsOrigin')} origin ${quote(notOrigin)}: must be scheme://host[:port] with no path, e.g. http://localhost:5173`)
+    // A browser sends an origin in one spelling (lower case, no default port, punycode): suggest it.
+    const spelled = originOf(notOrigin)
+    const hint = spelled === undefined || spelled === 'null' ? 'e.g. http://localhost:5173' : `as a browser sends it: ${spelled}`
+    throw new ConfigError(`Invalid ${describe('corsOrigin')} origin ${quote(notOrigin)}: must be scheme://host[:port] with no path, ${hint}`)
   }
   return { ...result.value, fixtures: resolve(result.value.fixtures) }
 }
@@ -241,6 +247,8 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     watch: values.watch === true,
     corsOrigin: raw.corsOrigin.split(',').map((origin) => origin.trim())
   }
+  // A flag beats an environment variable: --no-cors wins over FLASHBACK_MOCK_CORS_ORIGIN.
+  if (values['no-cors'] === true && sources.corsOrigin !== SETTINGS.corsOrigin.flag) raw.corsOrigin = ''
   for (const name of OPTIONAL_SETTINGS) {
     // An empty variable, like any, is unset: FLASHBACK_MOCK_ADMIN_TOKEN="" leaves the control API open. An empty
     // flag is checked like a value and refused, so `--admin-token "$UNSET"` cannot open it.

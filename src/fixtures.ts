@@ -1,5 +1,6 @@
 // Loads and checks fixture files: schema first, then the rules a schema cannot say (unique ids, known repos).
-import { readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonPath } from './validation.js'
@@ -104,16 +105,22 @@ function lineAndColumn (text: string, message: string): string {
 export async function loadFixtureFile (path: string): Promise<Fixtures> {
   const cannotRead = (code: string): FixtureError => new FixtureError(`${path}: cannot read the fixture file (${code}${READ_HINTS[code] ?? ''})`)
   let bytes: Buffer
+  let file: FileHandle | undefined
   try {
-    // Looked at before it is read: reading a FIFO would wait forever, and a huge file would fill the memory.
-    const info = await stat(path)
+    // Looked at before it is read: reading a FIFO would wait forever, and a huge file would fill the memory. The
+    // file opened (without blocking, as a FIFO would) is the one looked at and read, so a file swapped for a FIFO
+    // between the two (a --watch reload) cannot hang the process.
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const info = await file.stat()
     if (info.isDirectory()) throw cannotRead('EISDIR')
     if (!info.isFile()) throw new FixtureError(`${path}: not a regular file (a FIFO, a socket or a device); give the path of a JSON file`)
     if (info.size > MAX_FIXTURE_BYTES) throw new FixtureError(`${path}: the file is ${info.size} bytes; a fixture file may be at most ${MAX_FIXTURE_BYTES} bytes (64 MiB)`)
-    bytes = await readFile(path)
+    bytes = await file.readFile()
   } catch (err) {
     if (err instanceof FixtureError) throw err
     throw cannotRead(String((err as NodeJS.ErrnoException).code))
+  } finally {
+    await file?.close()
   }
   let text: string
   try {

@@ -35,17 +35,23 @@ const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT'])
 export async function listen (
   app: FastifyInstance, { host, port }: Pick<Config, 'host' | 'port'>, localhost: readonly [string, string] = LOCALHOST
 ): Promise<{ url: string, port: number }> {
+  // The ::1 socket stops accepting as the app starts closing, and the app is closed only once the connections it
+  // accepted have ended: they are the app server's to serve, but only the ::1 server counts them.
+  // Host names are case-insensitive (RFC 4343): LOCALHOST is localhost.
+  const isLocalhost = host.toLowerCase() === 'localhost'
   const also: Server[] = []
-  app.addHook('preClose', async () => { for (const server of also) server.close() })
+  let closed: Array<Promise<unknown>> = []
+  app.addHook('preClose', async () => { closed = also.map(async (server) => new Promise((resolve) => server.close(resolve))) })
+  app.addHook('onClose', async () => { await Promise.all(closed) })
   const level = app.log.level
   app.log.level = 'silent'
   try {
-    await app.listen({ port, host: host === 'localhost' ? localhost[0] : host })
+    await app.listen({ port, host: isLocalhost ? localhost[0] : host })
   } finally {
     app.log.level = level
   }
   const address = app.server.address() as AddressInfo
-  if (host === 'localhost') {
+  if (isLocalhost) {
     const server = createServer((socket) => app.server.emit('connection', socket))
     try {
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, localhost[1], resolve))
@@ -57,6 +63,6 @@ export async function listen (
       }
     }
   }
-  const name = host === 'localhost' ? host : address.address.includes(':') ? `[${address.address}]` : address.address
+  const name = isLocalhost ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address
   return { url: `http://${name}:${address.port}`, port: address.port }
 }

@@ -64,6 +64,15 @@ t.test('--cors-origin: only the listed origins get CORS headers, on preflights, 
   t.notOk('access-control-allow-origin' in (await badUrl('http://evil.test')).headers)
 })
 
+t.test('errors raised before routing on the control API get no CORS headers either (found by an attack pass)', async (t) => {
+  const app = await build(t)
+  for (const url of ['/__mock/faults/%ZZ', `/__mock/faults/${'a'.repeat(600)}`]) {
+    const res = await app.inject({ method: 'DELETE', url, headers: { origin: 'http://evil.test' } })
+    t.ok(res.statusCode === 400 || res.statusCode === 414, url.slice(0, 30))
+    t.notOk(Object.keys(res.headers).some((name) => name.startsWith('access-control-')), url.slice(0, 30))
+  }
+})
+
 t.test('--no-cors: no CORS header anywhere, and a preflight is an unknown route', async (t) => {
   const app = await build(t, { cors: false })
   const preflight = await app.inject({ method: 'OPTIONS', url: '/repo', headers: { origin, 'access-control-request-method': 'GET' } })
@@ -135,8 +144,12 @@ t.test('no token, secret or admin token appears in any log line of a full flow a
   await call(app, { method: 'DELETE', url: `/repo/repo-a/apikey/${created.id}` })
   await app.inject({ method: 'POST', url: '/__mock/reset', headers: { authorization: 'Bearer wrong-admin-token' } })
   await app.inject({ method: 'POST', url: '/__mock/reset', headers: admin })
+  // Proxy-Authorization carries credentials too (found by an attack pass): not logged, and not in the journal.
+  await call(app, { method: 'GET', url: '/repo', headers: { 'proxy-authorization': 'Bearer proxy-s3cret' } })
+  const journal = (await app.inject({ method: 'GET', url: '/__mock/requests?path=/repo', headers: admin })).json()
+  t.equal(journal.requests.at(-1).headers['proxy-authorization'], '[redacted]')
   t.ok(logs.lines.length > 20, `${logs.lines.length} lines at trace`)
-  for (const secret of [DEV_TOKEN, LIMITED_TOKEN, adminToken, 'some-unknown-token', 'wrong-admin-token', created.secret, 'sent-by-a-client']) {
+  for (const secret of [DEV_TOKEN, LIMITED_TOKEN, adminToken, 'some-unknown-token', 'wrong-admin-token', created.secret, 'sent-by-a-client', 'proxy-s3cret']) {
     t.notOk(logs.leaks(secret), `${secret.slice(0, 12)}… is not logged`)
   }
 })

@@ -85,8 +85,10 @@ t.test('CORS: --cors-origin or FLASHBACK_MOCK_CORS_ORIGIN narrows the origins (a
   t.match(config([], { FLASHBACK_MOCK_CORS_ORIGIN: 'http://127.0.0.1:5173' }), { corsOrigin: ['http://127.0.0.1:5173'] })
   t.notOk('corsOrigin' in (config([], { FLASHBACK_MOCK_CORS_ORIGIN: '' }) as object), 'empty in the environment: any origin')
   t.match(config(['--no-cors']), { cors: false })
+  t.notOk('corsOrigin' in (config(['--no-cors'], { FLASHBACK_MOCK_CORS_ORIGIN: 'http://localhost:5173' }) as object), 'the flag beats the variable')
   const refused: Array<[string[], string]> = [
-    [['--cors-origin', 'http://localhost:5173/'], 'Invalid --cors-origin origin "http://localhost:5173/": must be scheme://host[:port] with no path, e.g. http://localhost:5173'],
+    [['--cors-origin', 'http://localhost:5173/'], 'Invalid --cors-origin origin "http://localhost:5173/": must be scheme://host[:port] with no path, as a browser sends it: http://localhost:5173'],
+    [['--cors-origin', 'HTTP://localhost:80'], 'Invalid --cors-origin origin "HTTP://localhost:80": must be scheme://host[:port] with no path, as a browser sends it: http://localhost'],
     [['--cors-origin', 'localhost:5173'], 'Invalid --cors-origin origin "localhost:5173": must be scheme://host[:port] with no path, e.g. http://localhost:5173'],
     [['--cors-origin', 'http://a.test,'], 'Invalid --cors-origin "http://a.test,": must be 1 or more characters long'],
     [['--cors-origin', 'http://a.test', '--no-cors'], '--cors-origin allows origins, but CORS is off (--no-cors, cors: false): give one or the other']

@@ -65,13 +65,14 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
  * Fastify's `frameworkErrors` handler: sends the error shape for an error Fastify raises before any route runs
  * (bad URL encoding, long parameter). No hook runs for these, @fastify/cors included, so the origin is reflected
  * here when CORS would allow it, to let a browser read the message.
- * @param allowsOrigin whether CORS allows an origin: false for all with --no-cors, the --cors-origin list, or true
+ * @param allowsOrigin whether CORS allows an origin for this request: never on the control API or with --no-cors,
+ *   else the --cors-origin list, or any
  */
-export function frameworkErrorsFor (allowsOrigin: (origin: string) => boolean) {
+export function frameworkErrorsFor (allowsOrigin: (origin: string, request: FastifyRequest) => boolean) {
   return function frameworkErrors (error: FastifyError, request: FastifyRequest, res: FastifyReply): void {
     const { status, body } = translate(error, request)
     const { origin } = request.headers
-    if (origin !== undefined && allowsOrigin(origin)) {
+    if (origin !== undefined && allowsOrigin(origin, request)) {
       res.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
     }
     res.code(status).type('application/json').send(body)

@@ -1,6 +1,6 @@
 // Hot reload: --watch reloads the fixture file when it changes, and keeps the old state when the new one is bad.
 import fp from 'fastify-plugin'
-import { watch, type FSWatcher } from 'node:fs'
+import { existsSync, realpathSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { FastifyPluginAsync } from 'fastify'
 import { loadStartFixtures, type FixtureError } from '../fixtures.js'
@@ -27,7 +27,8 @@ export interface FixtureWatchOptions {
 
 /**
  * Plugin `fixture-watch`: watches the fixture file's folder (Node's `fs.watch`; watching the folder, not the file,
- * follows editors that save by writing a new file and renaming it over the old one). Once changes stop for
+ * follows editors that save by writing a new file and renaming it over the old one), and the folder of the file
+ * a symlink points to. A folder removed ends the watch with one warn line `fixture watch stopped`. Once changes stop for
  * `debounceMs`, the file is read and checked exactly as at start:
  * - valid and different: it becomes the state, and what a reset restores; one info line `fixtures reloaded`;
  * - the same as the state's source: nothing happens (a save without an edit keeps the keys created since);
@@ -60,13 +61,29 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
     timer = setTimeout(() => { reading = reading.then(reload) }, debounceMs)
   }
 
-  const watcher: FSWatcher = watch(dirname(path), (_event, file) => { if (file === name) schedule() })
+  const folder = dirname(path)
+  const stopped = (reason: string): void => app.log.warn({ fixtures: path, error: reason }, 'fixture watch stopped: edits are no longer reloaded')
+  const watcher: FSWatcher = watch(folder, (_event, file) => {
+    if (file === name) return schedule()
+    // Linux reports the watched folder's own removal under its name, and then nothing more: say so once.
+    if (file === basename(folder) && !existsSync(folder)) {
+      watcher.close()
+      stopped(`the folder ${folder} is gone`)
+    }
+  })
   // An error ends the watch, not the server (an unhandled 'error' event would); the state stays as it is.
-  watcher.on('error', (err) => app.log.warn({ fixtures: path, error: err.message }, 'fixture watch stopped: edits are no longer reloaded'))
+  const onError = (err: Error): void => stopped(err.message)
+  watcher.on('error', onError)
+  // A symlinked fixture file: an edit of the file it points to is an edit too (the link's own folder tells of a
+  // new target, the target's folder of a new content).
+  const target = realpathSync(path)
+  const targetWatcher = target === path ? undefined : watch(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
+  targetWatcher?.on('error', onError)
   app.decorate('fixtureWatcher', watcher)
   app.addHook('onClose', async () => {
     clearTimeout(timer)
     watcher.close()
+    targetWatcher?.close()
     await reading
   })
 }

@@ -59,7 +59,9 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
     if (size === 0 || request.method === 'OPTIONS' || isOwnRoute(request)) return
-    const { authorization, ...headers } = request.headers
+    // Proxy-Authorization carries credentials too: kept out, like a token, as [redacted].
+    const { authorization, 'proxy-authorization': proxy, ...rest } = request.headers
+    const headers = proxy === undefined ? rest : { ...rest, 'proxy-authorization': '[redacted]' }
     app.journal.record({
       startedAtMs: Date.now() - reply.elapsedTime,
       ...requestTarget(request),

@@ -182,3 +182,15 @@ t.test('a client that stops sending its body is cut off with a 408 after the req
   t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], 'after an early 401 the rest never came: the connection ends, without a second answer')
   t.equal((await fetch(`${url}/health`)).status, 200, 'the server goes on')
 })
+
+t.test('a fragment with a bad percent-encoding (the router never reads it) is not a 500: found by an attack pass', async (t) => {
+  const logs = captureLogs()
+  const server = await serve(t, { logLevel: 'info', logStream: logs.stream })
+  await server.addFault({ path: '/repo', delayMs: 1 })
+  for (const target of ['/health#%ZZ', '/repo#%E0', '/__mock/state#%ZZ']) {
+    const answer = await rawRequest(server.url, `GET ${target} HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nPrefer: delay=1\r\nConnection: close\r\n\r\n`)
+    t.match(answer, /^HTTP\/1\.1 200 OK\r\n/, target)
+  }
+  t.same(logs.lines.filter((l) => Number(l.level) >= 50), [], 'nothing logged as an error')
+  t.match(await server.requests({ path: '/repo' }), [{ fault: 'fault-1', status: 200 }], 'journaled, and the fault rule ran')
+})

@@ -1,6 +1,6 @@
 // --watch, in-process: edits reload the state, bad edits keep it, bursts reload once.
 import t, { type Test } from 'tap'
-import { renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { once } from 'node:events'
@@ -105,4 +105,31 @@ t.test('a watch error is logged and the server goes on; the watcher stops with t
   await app.close()
   await within(closed, 20_000, 'the watcher to close')
   t.pass('the watcher closed with the app')
+})
+
+t.test('a symlinked fixture file: an edit of the file it points to reloads (found by an attack pass)', async (t) => {
+  const dir = t.testdir({ real: {}, link: {} })
+  const real = join(dir, 'real', 'fixtures.json')
+  writeFileSync(real, JSON.stringify(testFixtures()))
+  const link = join(dir, 'link', 'fixtures.json')
+  symlinkSync(real, link)
+  const logs = captureLogs()
+  const app = await build(t, { logLevel: 'info', logStream: logs.stream, watchFixtures: link })
+  await app.ready()
+  writeFileSync(real, JSON.stringify(renamed('Through the link')))
+  await nth(logs, 'fixtures reloaded')
+  t.same(await repoNames(app), ['Through the link', 'Repo B'])
+})
+
+t.test('the folder removed: one warn line that the watch has stopped, and the server goes on', async (t) => {
+  const dir = join(t.testdir(), 'gone')
+  mkdirSync(dir)
+  const path = join(dir, 'fixtures.json')
+  writeFileSync(path, JSON.stringify(testFixtures()))
+  const logs = captureLogs()
+  const app = await build(t, { logLevel: 'info', logStream: logs.stream, watchFixtures: path })
+  await app.ready()
+  rmSync(dir, { recursive: true })
+  t.match(await nth(logs, 'fixture watch stopped: edits are no longer reloaded'), { level: 40, error: `the folder ${dir} is gone` })
+  t.equal((await app.inject('/health')).statusCode, 200)
 })
