@@ -13,12 +13,12 @@ const DOCS_URL = new RegExp(`^${DOCS_PATH}(/|$)`)
 const matchedRoute = (request: FastifyRequest): string | undefined => request.is404 ? undefined : request.routeOptions.url
 
 /**
- * The path as the router reads it: up to `?` or `#`, percent-decoded once. A path that does not decode is answered
- * 400 FBM_BAD_URL by the router before any hook runs, but the router never reads a fragment, so `/health#%ZZ`
- * gets here: what does not decode is kept as sent.
+ * The path as the router reads it, percent-decoded once. A path that does not decode is answered 400 FBM_BAD_URL by
+ * the router before any hook runs, but the router never reads a fragment, so `/health#%ZZ` gets here: what does
+ * not decode is kept as sent.
  */
 function decodedPath (url: string): string {
-  const path = url.split(/[?#]/)[0] as string
+  const path = url.split('?')[0] as string
   try {
     return decodeURIComponent(path)
   } catch {
