@@ -51,6 +51,7 @@ export function readyFacts (url: string, config: Config, fixtures: Fixtures): Re
 /** At most this many repos or tokens are listed; the rest are counted. */
 const MAX_LISTED = 8
 
+/** The first MAX_LISTED items shown, then `… and N more` for the rest; `(none)` for no items. */
 function listed<T> (items: T[], show: (item: T) => string): string[] {
   const lines = items.slice(0, MAX_LISTED).map(show)
   if (items.length > MAX_LISTED) lines.push(`… and ${items.length - MAX_LISTED} more`)
@@ -75,7 +76,7 @@ export function bannerText (listening: ReadyFacts, bold: (text: string) => strin
     ['Control', [control]],
     ['Fixtures', [`${facts.fixtures}${facts.watch ? ' (reloaded when it changes)' : ''}`]],
     ['CORS', [facts.cors === 'any' ? 'any origin' : facts.cors === 'off' ? 'off (--no-cors)' : facts.cors.join(', ')]],
-    ['Repos', [facts.repos.length === 0 ? '(none)' : `${facts.repos.slice(0, MAX_LISTED).join(', ')}${facts.repos.length > MAX_LISTED ? `, … and ${facts.repos.length - MAX_LISTED} more` : ''}`]],
+    ['Repos', [listed(facts.repos, (id) => id).join(', ')]],
     ['Tokens', listed(facts.tokens, ({ token, repos }) => `${bold(token.padEnd(width))}  ${repos === '*' ? 'every repo' : repos.length === 0 ? 'no repo' : repos.join(', ')}`)],
     ...(facts.seed === undefined ? [] : [['Seed', [facts.seed]] as [string, string[]]])
   ]

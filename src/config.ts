@@ -238,6 +238,8 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     raw[name] = flag ?? fromEnv ?? s.default
     sources[name] = flag !== undefined ? s.flag : fromEnv !== undefined ? `${s.env} (environment)` : 'default'
   }
+  // A flag beats an environment variable: --no-cors wins over FLASHBACK_MOCK_CORS_ORIGIN (left unset below).
+  if (values['no-cors'] === true && sources.corsOrigin !== SETTINGS.corsOrigin.flag) raw.corsOrigin = ''
   const candidate: Record<string, unknown> = {
     ...raw,
     port: integer(raw.port),
@@ -247,8 +249,6 @@ export function resolveConfig (argv: string[], env: Record<string, string | unde
     watch: values.watch === true,
     corsOrigin: raw.corsOrigin.split(',').map((origin) => origin.trim())
   }
-  // A flag beats an environment variable: --no-cors wins over FLASHBACK_MOCK_CORS_ORIGIN.
-  if (values['no-cors'] === true && sources.corsOrigin !== SETTINGS.corsOrigin.flag) raw.corsOrigin = ''
   for (const name of OPTIONAL_SETTINGS) {
     // An empty variable, like any, is unset: FLASHBACK_MOCK_ADMIN_TOKEN="" leaves the control API open. An empty
     // flag is checked like a value and refused, so `--admin-token "$UNSET"` cannot open it.

@@ -35,14 +35,17 @@ const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT'])
 export async function listen (
   app: FastifyInstance, { host, port }: Pick<Config, 'host' | 'port'>, localhost: readonly [string, string] = LOCALHOST
 ): Promise<{ url: string, port: number }> {
-  // The ::1 socket stops accepting as the app starts closing, and the app is closed only once the connections it
-  // accepted have ended: they are the app server's to serve, but only the ::1 server counts them.
   // Host names are case-insensitive (RFC 4343): LOCALHOST is localhost.
   const isLocalhost = host.toLowerCase() === 'localhost'
-  const also: Server[] = []
-  let closed: Array<Promise<unknown>> = []
-  app.addHook('preClose', async () => { closed = also.map(async (server) => new Promise((resolve) => server.close(resolve))) })
-  app.addHook('onClose', async () => { await Promise.all(closed) })
+  // The ::1 socket stops accepting as the app starts closing, and the app is closed only once the connections it
+  // accepted have ended: they are the app server's to serve, but only the ::1 server counts them.
+  let ipv6: Server | undefined
+  let ipv6Closed: Promise<unknown> = Promise.resolve()
+  app.addHook('preClose', async () => {
+    const server = ipv6
+    if (server !== undefined) ipv6Closed = new Promise((resolve) => server.close(resolve))
+  })
+  app.addHook('onClose', async () => { await ipv6Closed })
   const level = app.log.level
   app.log.level = 'silent'
   try {
@@ -55,7 +58,7 @@ export async function listen (
     const server = createServer((socket) => app.server.emit('connection', socket))
     try {
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, localhost[1], resolve))
-      also.push(server)
+      ipv6 = server
     } catch (err) {
       if (!NO_SUCH_ADDRESS.has(String((err as NodeJS.ErrnoException).code))) {
         await app.close()

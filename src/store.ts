@@ -195,15 +195,14 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
       return id
     },
     updateRepo (repoId, input) {
-      const { info } = entry(repoId)
+      const found = entry(repoId)
       assertNameFree(input, repoId)
-      const { id, createdAt, disabled, buckets } = info
+      const { id, createdAt, disabled, buckets } = found.info
       // One synchronous replacement: no request sees half an update.
-      entry(repoId).info = { id, ...repoFields({ ...input, buckets: input.buckets ?? buckets }), createdAt, ...(disabled === undefined ? {} : { disabled }) }
+      found.info = { id, ...repoFields({ ...input, buckets: input.buckets ?? buckets }), createdAt, ...(disabled === undefined ? {} : { disabled }) }
     },
     deleteRepo (repoId) {
-      entry(repoId)
-      repos.delete(repoId)
+      if (!repos.delete(repoId)) throw new RepoNotFoundError(repoId)
       for (const token of tokens) if (token.repos !== '*') token.repos = token.repos.filter((id) => id !== repoId)
     }
   }
