@@ -36,8 +36,8 @@ const WRITE_RULES = 'Names are unique within a workspace: another repo with the 
 function repoInput ({ name, storageType, mode, workspaceId, walletAddress, repoUnits, repoBuckets }: RepoWriteRequest, keptBuckets?: RepoBucket[]): RepoInput {
   if (repoUnits !== undefined && repoBuckets !== undefined) throw new ControlValidationError('body/repoUnits and body/repoBuckets exclude each other: send the units in one of them')
   const field = repoUnits !== undefined ? 'repoUnits' : 'repoBuckets'
-  const buckets = repoUnits?.map(({ folder, master, unitId }) => ({ folder, master, ...(unitId === undefined ? {} : { bucketId: unitId }) })) ??
-    repoBuckets?.map(({ folder, master, bucketId }) => ({ folder, master, ...(bucketId === undefined ? {} : { bucketId }) }))
+  // Buckets come as the store keeps them (validation drops their unknown fields); units are renamed to them.
+  const buckets = repoUnits?.map(({ folder, master, unitId }) => ({ folder, master, ...(unitId === undefined ? {} : { bucketId: unitId }) })) ?? repoBuckets
   if (mode === 'MIRROR') {
     const masters = (buckets ?? keptBuckets ?? []).filter((bucket) => bucket.master).length
     if (masters === 0) throw new MirrorMasterMissingError(field)

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { FixtureRepoSchema, RepoBucketSchema } from './fixtures.js'
 import { ApiKeySchema } from './apikey.js'
-import { MAX_PARAM_LENGTH, StringEnum, ref } from './common.js'
+import { MAX_PARAM_LENGTH, ref } from './common.js'
 
 /** Query of `GET /repo`: optional filters, combined with AND. The SDK sends only the ones given. */
 export const RepoQuerySchema = Type.Object({
@@ -47,8 +47,9 @@ const RepoUnitSchema = Type.Object({
  */
 export const RepoWriteRequestSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name, 1 to 255 characters; unique within the workspace.' }),
-  storageType: StringEnum(['S3', 'GCS', 'BLOB'] as const, { description: 'Storage backend: S3, GCS or BLOB.' }),
-  mode: StringEnum(['NORMAL', 'MIRROR'] as const, { description: 'NORMAL, or MIRROR (then exactly one unit or bucket is the master).' }),
+  // The same enums as a fixture repo's: one list of storage types and modes.
+  storageType: repoFields.storageType,
+  mode: repoFields.mode,
   workspaceId: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH, description: 'Workspace the repo belongs to.' }),
   walletAddress: Type.Optional(Type.String({ description: 'Wallet address of the owner.' })),
   repoUnits: Type.Optional(Type.Array(RepoUnitSchema, { maxItems: 1000, description: 'Units (older naming); kept as the repo\'s buckets.' })),
