@@ -76,9 +76,9 @@ type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unk
 
 /**
  * Fastify's validator factory (Ajv, as configured), compiling each route's schemas on their first use instead of at
- * start (issue 13: Ajv building its instance and compiling every route was about 140 ms of the CLI's start). The wrapper carries what Fastify reads
- * off the function: `errors` after a call, and `schemaEnv` once compiled (before it, Fastify calls without the
- * parent data, which only a coerced root value would need; coercion is off).
+ * start (issue 13: Ajv building its instance and compiling every route was about 140 ms of the CLI's start). The
+ * wrapper carries what Fastify reads off the function: `errors` after a call, and `schemaEnv` once compiled (before
+ * it, Fastify calls without the parent data, which only a coerced root value would need; coercion is off).
  */
 const validatorFactory: typeof buildValidator = (externalSchemas, options) => {
   // The Ajv instance itself (with the shared schemas and formats) is built on the first use too: 70 ms of the start.

@@ -3,13 +3,12 @@
 import t from 'tap'
 import { connect, createServer } from 'node:net'
 import { once } from 'node:events'
-import { networkInterfaces } from 'node:os'
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRandomSource } from '../src/random-source.js'
 import { CLI, CLI_TIMEOUT_MS, runCli, spawnChild, spawnNode, startCli } from './cli-helper.js'
-import { within } from './helper.js'
+import { hasIpv6Loopback, within } from './helper.js'
 import { MockControl } from '../src/index.js'
 import { rawConnect } from './raw-socket.js'
 import { DEFAULT_FIXTURES_PATH } from '../src/fixtures.js'
@@ -18,9 +17,6 @@ import { VERSION } from '../src/version.js'
 t.setTimeout(180_000)
 // Each test runs its own CLI processes and mostly waits on them, so they run side by side.
 t.jobs = 3
-
-/** Whether this machine has the IPv6 loopback, where `localhost` also listens. */
-const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
 
 /** A preload that makes importing dist/app.js or Fastify throw, to prove a command never loads them. */
 const FORBID_APP = fileURLToPath(new URL('./probes/forbid-app.js', import.meta.url))

@@ -2,6 +2,7 @@
 import type { Test } from 'tap'
 import { Writable } from 'node:stream'
 import type { EventEmitter } from 'node:events'
+import { networkInterfaces } from 'node:os'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Fixtures } from '../src/schemas/fixtures.js'
@@ -128,3 +129,6 @@ export async function waitUntil<T> (source: EventEmitter, event: string, check: 
   })
   return within(found, ms, what, seen).finally(() => source.off(event, listener))
 }
+
+/** Whether this machine has the IPv6 loopback, where `localhost` also listens; tests of ::1 skip without it. */
+export const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')

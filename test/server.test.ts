@@ -2,12 +2,9 @@
 import t from 'tap'
 import { createServer } from 'node:net'
 import { once } from 'node:events'
-import { networkInterfaces } from 'node:os'
 import { listen } from '../src/server.js'
-import { build, DEV_TOKEN } from './helper.js'
+import { build, DEV_TOKEN, hasIpv6Loopback } from './helper.js'
 import { rawConnect } from './raw-socket.js'
-
-const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
 
 t.test('localhost: 127.0.0.1 and ::1 on one port, one app behind both; the URL says localhost', { skip: !hasIpv6Loopback && 'no ::1 here' }, async (t) => {
   const app = await build(t)

@@ -5,15 +5,14 @@ import t from 'tap'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { mkdirSync } from 'node:fs'
-import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startMockServer, type MockServer } from '../../src/index.js'
+import { hasIpv6Loopback } from '../helper.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SCREENSHOTS = join(ROOT, '.tap', 'screenshots')
-const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1')
 // Every name the browser looks up as localhost goes to ::1 first, as on machines whose resolver says so: the mock
 // must answer there. Without ::1 here, localhost keeps its usual meaning.
 const LOCALHOST = hasIpv6Loopback ? '::1' : '127.0.0.1'

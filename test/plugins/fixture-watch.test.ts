@@ -6,14 +6,15 @@ import type { FastifyInstance } from 'fastify'
 import { once } from 'node:events'
 import { build, call, captureLogs, testFixtures, waitUntil, within, type LogCapture } from '../helper.js'
 import type { Fixtures } from '../../src/schemas/fixtures.js'
+import type { AppOptions } from '../../src/app.js'
 
 /** A watched fixture file in a fresh folder, the app watching it, and its log. */
-async function watched (t: Test): Promise<{ app: FastifyInstance, logs: LogCapture, path: string, write: (doc: unknown) => void }> {
+async function watched (t: Test, options: Partial<AppOptions> = {}): Promise<{ app: FastifyInstance, logs: LogCapture, path: string, write: (doc: unknown) => void }> {
   const path = join(t.testdir(), 'fixtures.json')
   const write = (doc: unknown): void => writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2))
   write(testFixtures())
   const logs = captureLogs()
-  const app = await build(t, { logLevel: 'debug', logStream: logs.stream, watchFixtures: path })
+  const app = await build(t, { logLevel: 'debug', logStream: logs.stream, watchFixtures: path, ...options })
   await app.ready()
   return { app, logs, path, write }
 }
@@ -85,14 +86,10 @@ t.test('an editor\'s atomic save (a new file renamed over the old) and a file de
 })
 
 t.test('a reloaded file may not use the admin token either', async (t) => {
-  const path = join(t.testdir(), 'fixtures.json')
-  writeFileSync(path, JSON.stringify(testFixtures()))
-  const logs = captureLogs()
-  const app = await build(t, { logLevel: 'info', logStream: logs.stream, watchFixtures: path, adminToken: 'admin-token' })
-  await app.ready()
+  const { logs, write } = await watched(t, { adminToken: 'admin-token' })
   const doc = testFixtures()
   ;(doc.tokens[0] as { token: string }).token = 'admin-token'
-  writeFileSync(path, JSON.stringify(doc))
+  write(doc)
   t.match(await nth(logs, 'fixtures not reloaded: the old state stays'), { error: /\$\.tokens\[0\]\.token is the admin token/ })
 })
 
