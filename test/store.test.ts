@@ -49,3 +49,11 @@ t.test('with a seeded random source, a reset or a replace starts the same ids an
   store.replace(testFixtures())
   t.same(store.createKey('repo-a', { name: 'n', accessType: 'READ' }), first)
 })
+
+t.test('an unknown repo cannot be updated or deleted, and the store is unchanged', async (t) => {
+  const store = createStore(testFixtures())
+  const before = store.snapshot()
+  t.throws(() => store.updateRepo('ghost', { name: 'n', storageType: 'S3', mode: 'NORMAL', workspaceId: 'w' }), { code: 'FBM_REPO_NOT_FOUND' })
+  t.throws(() => store.deleteRepo('ghost'), { code: 'FBM_REPO_NOT_FOUND' })
+  t.same(store.snapshot(), before)
+})
