@@ -113,6 +113,35 @@ t.test('every fixture token is compared, in constant time, whatever token is sen
   }
 })
 
+t.test('issue 13: a header sent again is not compared again, and its outcome is forgotten when the state is replaced', async (t) => {
+  const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorsPlugin)
+  await app.register(storePlugin, { fixtures: testFixtures() })
+  await app.register(authPlugin)
+  app.get('/whoami', async (request) => ({ token: request.principal?.token }))
+  const whoami = (token: string): Promise<{ statusCode: number, json: () => { token?: string } }> => app.inject({ url: '/whoami', headers: bearer(token) })
+  t.equal((await whoami(DEV_TOKEN)).statusCode, 200)
+  t.equal((await whoami('unknown-token')).statusCode, 401)
+  compared()
+  t.same((await whoami(DEV_TOKEN)).json(), { token: DEV_TOKEN }, 'the same token as before')
+  t.equal((await whoami('unknown-token')).statusCode, 401, 'still unknown')
+  t.equal(compared().length, 0, 'neither header was compared again')
+
+  // The state replaced: the token is gone, so the same header is now refused.
+  app.store.replace({ ...testFixtures(), tokens: [{ token: 'new-token', repos: '*' }] })
+  t.equal((await whoami(DEV_TOKEN)).statusCode, 401, 'a token the new state lacks is refused')
+  t.equal((await whoami('new-token')).statusCode, 200)
+  t.ok(compared().length > 0, 'compared against the new tokens')
+
+  // Many different headers: the outcomes kept stay bounded and right.
+  for (let i = 0; i < 70; i++) t.equal((await whoami(`other-token-${i}`)).statusCode, 401)
+  compared()
+  t.equal((await whoami('new-token')).statusCode, 200, 'right after the remembered outcomes were emptied')
+  t.equal(compared().length, 1, 'compared again: it had been forgotten')
+})
+
 t.test('on a bare app: a protected route without repoId needs only a token; security: [] opts out', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
