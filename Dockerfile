@@ -1,13 +1,15 @@
-# flashback-mock image: build TypeScript in one stage, install runtime dependencies in another,
+# flashback-mock image: bundle the TypeScript with esbuild in one stage, install runtime dependencies in another,
 # and ship only dist/, fixtures/ and production node_modules on node:22-slim (LTS).
 
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
-RUN npm run build
+# The bundle only (issue 13): the image needs no type declarations.
+RUN npx tsx scripts/build.ts
 
 FROM node:22-slim AS deps
 WORKDIR /app

@@ -1,6 +1,6 @@
-// Starts the CLI as a child process with plain node: the same compiled src/cli.js the tests were built
-// with (`npm test` compiles src/ and test/ into build/ first). The child inherits tap's coverage hook through
-// NODE_OPTIONS, so these runs count towards coverage, mapped back to src/ by the source maps.
+// Starts the CLI as a child process with plain node: the bundle the package ships (dist/cli.js), built by the same
+// script into dist-test/bundle with source maps (`npm test` builds it first). The child inherits tap's coverage hook
+// through NODE_OPTIONS, so these runs count towards coverage, mapped back to src/ by the source maps.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
@@ -8,10 +8,10 @@ import type { Test } from 'tap'
 import type { Readable } from 'node:stream'
 import { waitUntil, within } from './helper.js'
 
-/** The built CLI, dist/cli.js: what the package ships. */
-export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
-/** The built HEALTHCHECK script, dist/healthcheck.js. */
-export const HEALTHCHECK = fileURLToPath(new URL('../src/healthcheck.js', import.meta.url))
+/** The bundled CLI: dist/cli.js as the package ships it, with source maps. */
+export const CLI = fileURLToPath(new URL('../bundle/cli.js', import.meta.url))
+/** The bundled HEALTHCHECK script, dist/healthcheck.js. */
+export const HEALTHCHECK = fileURLToPath(new URL('../bundle/healthcheck.js', import.meta.url))
 /** How long a CLI may take to start, answer or exit before a test gives up, in ms: generous, for a busy machine. */
 export const CLI_TIMEOUT_MS = 30_000
 

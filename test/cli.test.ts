@@ -33,7 +33,7 @@ t.test('--help prints the usage, --version the package version; both exit 0 with
   t.equal(help.stderr, '')
   t.same([version.code, version.stdout, version.stderr], [0, `${VERSION}\n`, ''], 'and wins over a bad flag')
   t.not(started.code, 0, 'the same preload does stop a server start, so the checks above can fail')
-  t.match(started.stderr, /forbid-app: .*app\.js was imported/)
+  t.match(started.stderr, /forbid-app: .*\/chunks\/server-\w+\.js was imported/, 'the bundle\'s server chunk')
 })
 
 // Every message itself is tested in-process (config.test.ts, fixtures.test.ts); these two have several lines.

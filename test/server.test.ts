@@ -2,8 +2,10 @@
 import t from 'tap'
 import { createServer } from 'node:net'
 import { once } from 'node:events'
-import { listen } from '../src/server.js'
-import { build, DEV_TOKEN, hasIpv6Loopback } from './helper.js'
+import { join } from 'node:path'
+import { buildServer, listen } from '../src/server.js'
+import { configFromOptions } from '../src/config.js'
+import { build, DEV_TOKEN, hasIpv6Loopback, testFixtures } from './helper.js'
 import { rawConnect } from './raw-socket.js'
 
 t.test('localhost: 127.0.0.1 and ::1 on one port, one app behind both; the URL says localhost', { skip: !hasIpv6Loopback && 'no ::1 here' }, async (t) => {
@@ -46,6 +48,23 @@ t.test('another host is bound as given, and named by its address', async (t) => 
   const app = await build(t)
   const { url, port } = await listen(app, { host: '127.0.0.1', port: 0 })
   t.equal(url, `http://127.0.0.1:${port}`)
+})
+
+t.test('an IPv6 host is named in brackets (the CLI tests bind it too; their coverage, through the bundle, counts lines only)', { skip: !hasIpv6Loopback && 'no ::1 here' }, async (t) => {
+  const app = await build(t)
+  const { url, port } = await listen(app, { host: '::1', port: 0 })
+  t.equal(url, `http://[::1]:${port}`)
+})
+
+t.test('buildServer passes --watch on as the fixture file to watch, and leaves it off otherwise', async (t) => {
+  const dir = t.testdir({ 'fixtures.json': JSON.stringify(testFixtures()) })
+  for (const watch of [true, false]) {
+    const config = configFromOptions({ fixtures: join(dir, 'fixtures.json'), watch })
+    const app = await buildServer(config, testFixtures())
+    t.teardown(() => app.close())
+    await app.ready()
+    t.equal(app.hasDecorator('fixtureWatcher'), watch, `watch: ${String(watch)}`)
+  }
 })
 
 t.test('closing waits for a request in flight on ::1, as on 127.0.0.1: found by an attack pass', { skip: !hasIpv6Loopback && 'no ::1 here' }, async (t) => {
