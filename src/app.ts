@@ -1,5 +1,5 @@
 // The app factory: builds the whole mock server, never listens. Tests and the CLI both build it here.
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type onSendHookHandler, type RouteOptions } from 'fastify'
 import cors, { type FastifyCorsOptions } from '@fastify/cors'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import { AjvCompiler } from '@fastify/ajv-compiler'
@@ -26,6 +26,13 @@ import docsRoutes from './routes/docs.js'
 import controlRoutes from './routes/control.js'
 import { CONTROL_PREFIX } from './schemas/control.js'
 import { isControlRequest } from './request-target.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: @fastify/cors sends no CORS headers on this route (it reads `config.cors`). */
+    cors?: false
+  }
+}
 
 /** What `buildApp` needs. */
 export interface AppOptions {
@@ -100,20 +107,36 @@ const validatorFactory: typeof buildValidator = (externalSchemas, options) => {
 const CORS_METHODS = 'GET, HEAD, POST, PUT, DELETE'
 
 /**
- * CORS for one request to the emulated API. A local mock must never be why a browser refuses a call: the origin
+ * CORS for the emulated API (@fastify/cors). A local mock must never be why a browser refuses a call: the origin
  * (any, or one of `origins`), and whatever method and headers a preflight asks for (a tracing header such as
  * `sentry-trace` or `traceparent` included) are allowed, with credentials, and `WWW-Authenticate` is exposed.
+ * The options are fixed at start (issue 13: options computed per request, by a delegator, cost about a seventh
+ * of a create-key request's CPU time); the control API's routes turn CORS off in their route config.
  */
-function corsOptions (request: FastifyRequest, origins: string[] | undefined): FastifyCorsOptions {
+function corsOptions (origins: string[] | undefined): FastifyCorsOptions {
   return {
     origin: origins ?? true,
     credentials: true,
-    methods: request.headers['access-control-request-method'] ?? CORS_METHODS,
+    methods: CORS_METHODS,
     // allowedHeaders is left out: @fastify/cors then reflects Access-Control-Request-Headers (with Vary).
     // An OPTIONS without Origin is answered 204 too, instead of a text/plain 400.
     strictPreflight: false,
     exposedHeaders: ['WWW-Authenticate']
   }
+}
+
+/**
+ * Route options for @fastify/cors's preflight route (`OPTIONS *`): its answer names the method the preflight asks
+ * for (`Access-Control-Request-Method`), whatever it is, instead of the fixed list, in a hook of that route alone.
+ */
+function echoPreflightMethod (route: RouteOptions): void {
+  if (route.method !== 'OPTIONS' || route.url !== '*') return
+  const echo: onSendHookHandler = (request, reply, payload, done) => {
+    const asked = request.headers['access-control-request-method']
+    if (asked !== undefined && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', asked)
+    done(null, payload)
+  }
+  route.onSend = echo
 }
 
 /**
@@ -171,12 +194,15 @@ export async function buildApp ({
   await app.register(gracefulClose)
   // Before CORS: a route takes the error handler in force when it is added, @fastify/cors's preflight route too.
   await app.register(errors)
-  // The control API is for test code, not pages: no CORS there, so no page on another origin can read the
-  // state (every token) or replace it on a developer's machine.
+  // The control API is for test code, not pages: its routes turn CORS off (routes/control.ts).
   if (corsEnabled) {
-    await app.register(cors, {
-      delegator: (request, callback) => callback(null, isControlRequest(request as FastifyRequest) ? { origin: false } : corsOptions(request as FastifyRequest, corsOrigin))
-    })
+    app.addHook('onRoute', echoPreflightMethod)
+    await app.register(cors, corsOptions(corsOrigin))
+    // A preflight for a control API path (percent-encoded or not, with or without the control API) is an unknown
+    // route with no CORS headers, as any request there gets none: these routes win over @fastify/cors's `*`.
+    for (const url of [CONTROL_PREFIX, `${CONTROL_PREFIX}/*`]) {
+      app.options(url, { config: { cors: false }, schema: { hide: true } }, (_request, reply) => reply.callNotFound())
+    }
   }
   await app.register(jsonBody)
   await app.register(store, { fixtures, seed })

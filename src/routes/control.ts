@@ -55,8 +55,12 @@ const EXAMPLE_STATE: Fixtures = {
  * With an admin token, every other route needs `Authorization: Bearer <admin token>`: none or another scheme
  * is a 401 FBM_UNAUTHORIZED, an unknown token a 401 FBM_INVALID_TOKEN, a fixture token a 403 FBM_FORBIDDEN.
  * The token is compared as a SHA-256 digest with `timingSafeEqual`, and never logged (app.ts redacts it).
+ * No route here sends CORS headers.
  */
 const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { adminToken }) => {
+  // No CORS here (@fastify/cors reads the route config): the control API is for test code, not pages, so no page on
+  // another origin can read the state (every token) or replace it on a developer's machine.
+  app.addHook('onRoute', (route) => { route.config = { ...route.config, cors: false } })
   const security = adminToken === undefined ? [] : [{ adminBearer: [] }]
   for (const schema of CONTROL_SCHEMAS) app.addSchema(schema)
   await app.register(swagger, {

@@ -142,6 +142,14 @@ t.test('no CORS on the control API: a page on another origin can neither read no
   t.equal((await call(app, { method: 'GET', url: '/repo', headers: { origin } })).headers['access-control-allow-origin'], origin, 'the API still allows it')
 })
 
+t.test('--no-admin: a preflight for a control API path is still an unknown route with no CORS headers', async (t) => {
+  const app = await build(t, { admin: false })
+  for (const url of ['/__mock', '/__mock/state', '/%5F%5Fmock/reset']) {
+    const preflight = await app.inject({ method: 'OPTIONS', url, headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } })
+    t.same([preflight.statusCode, preflight.json().code, preflight.headers['access-control-allow-origin']], [404, 'FBM_ROUTE_NOT_FOUND', undefined], url)
+  }
+})
+
 t.test('whatever GET /__mock/state returns fits back into PUT, past the API\'s 1 MiB body limit', async (t) => {
   const app = await build(t)
   const { tokens, repos } = testFixtures()
