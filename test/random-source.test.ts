@@ -48,7 +48,12 @@ t.test('without a seed: random ids, the real clock, and restart changes nothing'
   const [a, b] = [source.id(21), source.id(21)]
   t.not(a, b)
   t.ok(NANOID.test(a) && a.length === 21)
-  t.ok(Date.parse(source.now()) >= before, 'now() is the real time')
+  const first = source.now()
+  t.ok(Date.parse(first) >= before, 'now() is the real time')
+  // The next millisecond (a busy wait of about one): the time given moves on with it.
+  const next = Date.parse(first) + 1
+  while (Date.now() < next);
+  t.ok(Date.parse(source.now()) >= next, 'and moves on with it, millisecond by millisecond')
   source.restart()
   t.not(source.id(21), a, 'no sequence to restart')
   const draw = source.draw()
