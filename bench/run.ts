@@ -1,8 +1,9 @@
 // `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
-// in one run, with autocannon in its own process. Prints a markdown table (and writes it to BENCHMARKS.md unless
-// --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference; start-up to the first 200 on /health
-// (median of 10); idle RSS and RSS after the load. Servers alternate (reference, mock, reference…) over 2 rounds;
-// figures are medians. --smoke (CI): one short round, nothing asserted, nothing written.
+// and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
+// table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference;
+// start-up to the first 200 on /health (median of 10); idle RSS and RSS after the load; then memory over 100,000
+// creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Servers alternate (reference, mock, reference…) over 2 rounds;
+// figures are medians. --smoke (CI): one short round and a short soak, nothing asserted, nothing written.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { once } from 'node:events'
@@ -14,7 +15,7 @@ import { promisify } from 'node:util'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const smoke = process.argv.includes('--smoke')
-const DURATION = smoke ? 0.5 : 3
+const DURATION = smoke ? 0.5 : 2
 const ROUNDS = smoke ? 1 : 2
 const STARTS = smoke ? 2 : 10
 const run = promisify(execFile)
@@ -31,7 +32,8 @@ function writeFixtures (dir: string): string {
   return file
 }
 
-interface Server { name: string, command: (port: number) => string[] }
+/** A server the bench runs: its name in the table, its command line, and the scenarios it can serve (default all). */
+interface Server { name: string, command: (port: number) => string[], only?: string[] }
 interface Started { child: ChildProcess, url: string, startMs: number }
 
 /** A port free now: listened on by the OS's choice, then closed. */
@@ -105,6 +107,8 @@ const fixtures = writeFixtures(dir)
 const SERVERS: Server[] = [
   { name: 'bare node:http, randomBytes ids (reference)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'random', fixtures, String(port)] },
   { name: 'bare node:http, pooled ids (the limit)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'pooled', fixtures, String(port)] },
+  // The floor a Fastify app starts from: the create-key route with its schemas, and nothing else.
+  { name: 'minimal Fastify route (schemas only)', command: (port) => [join(ROOT, 'bench', 'minimal-fastify.mjs'), String(port)], only: ['create key'] },
   // As shipped: the CLI, default (info) logging into a file, the journal on.
   { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
 ]
@@ -119,7 +123,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const started = await start(server, logFile)
     memory.set(server.name, memory.get(server.name) ?? { idle: [], loaded: [] })
     memory.get(server.name)?.idle.push(rss(started.child.pid as number))
-    for (const s of SCENARIOS) {
+    for (const s of SCENARIOS.filter((s) => server.only === undefined || server.only.includes(s.name))) {
       const key = `${s.name} @${s.connections}`
       if (!results.has(key)) results.set(key, new Map())
       const byServer = results.get(key) as Map<string, Load[]>
@@ -129,7 +133,7 @@ for (let round = 0; round < ROUNDS; round++) {
     await stop(started)
   }
 }
-for (const server of [SERVERS[0], SERVERS[2]] as Server[]) {
+for (const server of SERVERS.filter((s) => !s.name.includes('pooled'))) {
   for (let i = 0; i < STARTS; i++) {
     const started = await start(server, logFile)
     starts.set(server.name, [...(starts.get(server.name) ?? []), started.startMs])
@@ -137,7 +141,15 @@ for (const server of [SERVERS[0], SERVERS[2]] as Server[]) {
   }
 }
 
-const [ref, limit, mock] = SERVERS.map((s) => s.name) as [string, string, string]
+// Memory over a long run, measured by `npm run soak` against the bundle as shipped: bytes per stored key from the
+// heap slope over 100,000 creates, then heap and RSS after a full GC every tenth of 300,000 mixed requests, and
+// their slopes. 300,000, not the 1,000,000 of `npm run soak`, which alone takes over 3 minutes here: the bench
+// must finish in 5.
+const SOAK = smoke ? { requests: 20_000, creates: 5_000 } : { requests: 300_000, creates: 100_000 }
+const soak = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'soak.ts'), String(SOAK.requests), '--creates', String(SOAK.creates), '--cli', join(ROOT, 'dist', 'cli.js')], { cwd: ROOT, maxBuffer: 1 << 20 })
+  .then(({ stdout }) => stdout, (err: { stdout?: string, message: string }) => `${err.stdout ?? ''}soak failed: ${err.message}\n`)
+
+const [ref, limit] = SERVERS.map((s) => s.name) as [string, string]
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const lines: string[] = [
   '| scenario | connections | server | req/s | × reference | × limit | p50 ms | p99 ms | p99.9 ms | p99 × reference | non-2xx |',
@@ -146,21 +158,21 @@ const lines: string[] = [
 for (const [key, byServer] of results) {
   const [name, connections] = key.split(' @') as [string, string]
   const med = (server: string, field: keyof Load): number => median((byServer.get(server) ?? []).map((l) => l[field]))
-  for (const server of [ref, limit, mock]) {
+  for (const server of SERVERS.map((s) => s.name).filter((server) => byServer.has(server))) {
     lines.push(`| ${name} | ${connections} | ${server} | ${fmt(med(server, 'requests'))} | ${fmt(med(server, 'requests') / med(ref, 'requests'), 2)} | ${fmt(med(server, 'requests') / med(limit, 'requests'), 2)} | ` +
       `${fmt(med(server, 'p50'), 1)} | ${fmt(med(server, 'p99'), 1)} | ${fmt(med(server, 'p999'), 1)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ${fmt(med(server, 'non2xx'))} |`)
   }
 }
 const startRef = median(starts.get(ref) ?? [])
 lines.push('', '| server | start-up to first 200 (median of ' + STARTS + ') | × reference | idle RSS MB | × reference | RSS after the load MB |', '|---|---|---|---|---|---|')
-for (const server of [ref, limit, mock]) {
+for (const server of SERVERS.map((s) => s.name)) {
   const m = memory.get(server) as { idle: number[], loaded: number[] }
   const st = starts.get(server)
   lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)} |`)
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, ${ROUNDS} rounds, medians`
-const table = [`Machine: ${machine}`, '', ...lines].join('\n')
+const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.js, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')
 process.stdout.write(`${table}\n`)
 if (!smoke) {
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the CLI, info logging, the journal on) against two bare node:http servers doing the same create-key work. Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the bundled CLI, info logging into a file, the journal on) against two bare node:http servers doing the same create-key work, and a minimal Fastify route (the create-key route with its schemas, nothing else). Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)
 }

@@ -2,15 +2,18 @@
 // Phase 1: creates only, so the store grows: bytes per stored key = the heap slope. Phase 2: lists, updates,
 // 401s and 400s (the store stays the same size): heap and RSS after a full GC must stay flat; the slope is
 // reported in bytes per request. Samples every SAMPLE requests.
-// Usage: tsx scripts/soak.ts [total] (default 1,000,000; CI runs 20,000). Exit 1 if the phase-2 slope is over
-// MAX_SLOPE bytes per request.
+// Usage: tsx scripts/soak.ts [total] [--cli dist/cli.js] [--creates N] (default 1,000,000 mixed requests after a tenth
+// as many creates, at most 100,000, on src/cli.ts through tsx; CI runs 20,000; `npm run bench` runs the built bundle).
+// Exit 1 if the phase-2 slope is over MAX_SLOPE bytes per request.
 import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { countAnswers } from '../test/raw-socket.js'
 
-const TOTAL = Number(process.argv[2] ?? 1_000_000)
-const CREATES = Math.min(100_000, Math.max(5_000, Math.floor(TOTAL / 10)))
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { cli: { type: 'string' }, creates: { type: 'string' } } })
+const TOTAL = Number(positionals[0] ?? 1_000_000)
+const CREATES = values.creates === undefined ? Math.min(100_000, Math.max(5_000, Math.floor(TOTAL / 10))) : Number(values.creates)
 const SAMPLE = Math.max(1_000, Math.floor(TOTAL / 10))
 const BATCH = 500
 /**
@@ -19,7 +22,7 @@ const BATCH = 500
  */
 const MAX_SLOPE = 100
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const cli = values.cli ?? fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const probe = fileURLToPath(new URL('../test/probes/report-heap.ts', import.meta.url))
 const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, cli, '--port', '0', '--log-level', 'warn', '--journal-size', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] })
 let out = ''
