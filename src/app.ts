@@ -110,8 +110,8 @@ const CORS_METHODS = 'GET, HEAD, POST, PUT, DELETE'
  * CORS for the emulated API (@fastify/cors). A local mock must never be why a browser refuses a call: the origin
  * (any, or one of `origins`), and whatever method and headers a preflight asks for (a tracing header such as
  * `sentry-trace` or `traceparent` included) are allowed, with credentials, and `WWW-Authenticate` is exposed.
- * The options are fixed at start (issue 13: options computed per request, by a delegator, cost about a seventh
- * of a create-key request's CPU time); the control API's routes turn CORS off in their route config.
+ * The options are fixed at start (issue 13: options computed per request, by a delegator, cost about 8% of a
+ * create-key request's CPU time); the control API's routes turn CORS off in their route config.
  */
 function corsOptions (origins: string[] | undefined): FastifyCorsOptions {
   return {

@@ -21,6 +21,11 @@ const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
 /** How many Authorization headers' outcomes are remembered per state; a client sends few. */
 const SEEN_HEADERS = 64
 
+/** A fixture token and the SHA-256 digest of its value. */
+interface KnownToken { token: FixtureToken, digest: Buffer }
+/** Per state: its tokens' digests, and what each Authorization header seen lately came to (null: an unknown token). */
+interface TokenState { digests: KnownToken[], seen: Map<string, FixtureToken | null> }
+
 /**
  * Plugin `auth`. A route needs `Authorization: Bearer <token>` with a fixture token (the store's current
  * tokens) unless its schema's `security` leaves out `bearerAuth`: `security: []` is public (health, OpenAPI),
@@ -48,8 +53,8 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   // and a comparison with every token (issue 13: about a tenth of a request's CPU time). A lookup's time depends
   // only on whether this exact header was sent before, never on a fixture token. Emptied when full, so memory
   // stays flat whatever headers arrive.
-  const states = new WeakMap<readonly FixtureToken[], { digests: Array<{ token: FixtureToken, digest: Buffer }>, seen: Map<string, FixtureToken | null> }>()
-  const stateNow = (): { digests: Array<{ token: FixtureToken, digest: Buffer }>, seen: Map<string, FixtureToken | null> } => {
+  const states = new WeakMap<readonly FixtureToken[], TokenState>()
+  const stateNow = (): TokenState => {
     const tokens = app.store.tokens()
     let state = states.get(tokens)
     if (state === undefined) {
@@ -62,7 +67,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('authGeneration', -1)
 
   /** The fixture token a header's bearer token is, or null for a well-formed unknown one; throws a 401 otherwise. */
-  const tokenOf = (header: string, digests: Array<{ token: FixtureToken, digest: Buffer }>): FixtureToken | null => {
+  const tokenOf = (header: string, digests: KnownToken[]): FixtureToken | null => {
     const { scheme, credentials } = parseAuthorization(header)
     if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"')
     if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
