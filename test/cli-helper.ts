@@ -78,6 +78,10 @@ export interface CliServer {
   logs: Array<Record<string, unknown>>
   /** Resolves with the first log line, past or future, that matches; fails after CLI_TIMEOUT_MS. */
   waitForLog (match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>
+  /** Its stderr so far. */
+  stderr (): string
+  /** Resolves with its stderr once it matches; fails after CLI_TIMEOUT_MS. */
+  waitForStderr (pattern: RegExp): Promise<string>
   /** Resolves once the process has exited and its output is complete. */
   done: Promise<Finished>
   /** Sends a signal and resolves with the exit code once the process has exited. */
@@ -120,6 +124,8 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
     url: String(ready.msg).split(' ').at(-1) as string,
     logs,
     waitForLog,
+    stderr: run.stderr,
+    waitForStderr: (pattern) => run.waitFor('stderr', pattern),
     done: run.done,
     async stop (signal = 'SIGTERM') {
       run.child.kill(signal)

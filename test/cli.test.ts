@@ -18,6 +18,26 @@ t.setTimeout(180_000)
 // Each test runs its own CLI processes and mostly waits on them, so they run side by side.
 t.jobs = 3
 
+/** A preload that writes `imported <url>` on stderr for each module imported. */
+const REPORT_LOADS = fileURLToPath(new URL('./probes/report-loads.js', import.meta.url))
+
+t.test('issue 13: the bundle loads the docs UI and js-yaml on their first request, not at start, and serves both', async (t) => {
+  const server = await startCli(t, [], {}, ['--import', REPORT_LOADS])
+  t.equal((await fetch(`${server.url}/health`)).status, 200)
+  await server.waitForStderr(/imported \S+\/chunks\/server-\w+\.js/)
+  t.notMatch(server.stderr(), /swagger-ui|js-yaml/, 'neither is imported by a started server')
+  const docs = await fetch(`${server.url}/docs/`)
+  t.same([docs.status, (await docs.text()).includes('swagger-ui')], [200, true], 'the docs UI, from the bundle')
+  const css = await fetch(`${server.url}/docs/static/swagger-ui.css`)
+  t.same([css.status, css.headers.get('content-type')], [200, 'text/css; charset=utf-8'], 'and its assets')
+  await css.arrayBuffer()
+  // The probe's lines come from the module hooks' thread: waited for, not read at once.
+  t.ok(await server.waitForStderr(/imported \S+\/node_modules\/@fastify\/swagger-ui\//), 'imported by its first request, from node_modules')
+  const yaml = await fetch(`${server.url}/openapi.yaml`)
+  t.same([yaml.status, (await yaml.text()).startsWith('openapi: 3.0.3')], [200, true])
+  t.ok(await server.waitForStderr(/imported \S+\/chunks\/js-yaml-\w+\.js/), 'js-yaml is imported by the first GET /openapi.yaml')
+})
+
 /** A preload that makes importing dist/app.js or Fastify throw, to prove a command never loads them. */
 const FORBID_APP = fileURLToPath(new URL('./probes/forbid-app.js', import.meta.url))
 

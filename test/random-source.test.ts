@@ -54,6 +54,12 @@ t.test('without a seed: random ids, the real clock, and restart changes nothing'
   const next = Date.parse(first) + 1
   while (Date.now() < next);
   t.ok(Date.parse(source.now()) >= next, 'and moves on with it, millisecond by millisecond')
+  // The clock held still, then moved by 1 ms: the exact time each time.
+  let ms = Date.UTC(2026, 10, 30, 12, 0, 0, 7)
+  t.capture(Date, 'now', () => ms)
+  t.same([source.now(), source.now()], ['2026-11-30T12:00:00.007Z', '2026-11-30T12:00:00.007Z'])
+  ms += 1
+  t.equal(source.now(), '2026-11-30T12:00:00.008Z')
   source.restart()
   t.not(source.id(21), a, 'no sequence to restart')
   const draw = source.draw()

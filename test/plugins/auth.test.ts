@@ -142,6 +142,26 @@ t.test('issue 13: a header sent again is not compared again, and its outcome is 
   t.equal(compared().length, 1, 'compared again: it had been forgotten')
 })
 
+t.test('issue 13: the last 64 headers are remembered; the 65th empties the memory', async (t) => {
+  const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorsPlugin)
+  await app.register(storePlugin, { fixtures: testFixtures() })
+  await app.register(authPlugin)
+  app.get('/whoami', async () => ({ ok: true }))
+  const send = async (token: string): Promise<number> => (await app.inject({ url: '/whoami', headers: bearer(token) })).statusCode
+  const tokens = [DEV_TOKEN, ...Array.from({ length: 63 }, (_, i) => `other-token-${i}`)]
+  for (const token of tokens) await send(token)
+  compared()
+  for (const token of tokens) await send(token)
+  t.equal(compared().length, 0, 'all 64 sent again: none compared')
+  t.equal(await send('one-more-token'), 401)
+  compared()
+  t.equal(await send(DEV_TOKEN), 200)
+  t.ok(compared().length > 0, 'after a 65th header, the first is compared again')
+})
+
 t.test('on a bare app: a protected route without repoId needs only a token; security: [] opts out', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())

@@ -1,6 +1,7 @@
 // /docs: the docs UI is public, serves the same document as /openapi.json, and is the mock's own route.
 import t from 'tap'
 import { createRequire } from 'node:module'
+import diagnostics from 'node:diagnostics_channel'
 import { request, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
@@ -12,9 +13,18 @@ t.test('issue 13: the docs UI is loaded on its first request, not at start, and 
   const app = await build(t)
   await app.ready()
   t.notOk(loaded(), 'not loaded by a started app')
+  // Fastify announces every instance it creates on this channel: the UI's app must be created once.
+  const created: unknown[] = []
+  const onCreate = (message: unknown): void => { created.push(message) }
+  diagnostics.subscribe('fastify.initialization', onCreate)
+  t.teardown(() => diagnostics.unsubscribe('fastify.initialization', onCreate))
   const [first, second] = await Promise.all([app.inject('/docs/'), app.inject('/docs/')])
-  t.same([first.statusCode, second.statusCode], [200, 200], 'two first requests at once share one load')
+  t.same([first.statusCode, second.statusCode], [200, 200])
   t.ok(loaded(), 'loaded by the first request')
+  const bare = await app.inject('/docs')
+  t.same([bare.statusCode, bare.headers['content-type']], [200, 'text/html; charset=utf-8'], '/docs without the slash too')
+  t.match(bare.body, /swagger-ui/)
+  t.equal(created.length, 1, 'two first requests at once, and one after, share one UI app')
 
   const asset = await app.inject('/docs/static/swagger-ui.css')
   t.equal(asset.headers['content-type'], 'text/css; charset=utf-8')
