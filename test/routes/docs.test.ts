@@ -54,6 +54,7 @@ t.test('/docs is public, whatever Authorization is sent, and loads the same docu
 t.test('/docs is the mock\'s own route: not in the request journal, and no fault rule may name it', async (t) => {
   const app = await build(t)
   await app.inject('/docs/')
+  await app.inject('/docs')
   await app.inject({ url: '/repo', headers: { authorization: `Bearer ${DEV_TOKEN}` } })
   t.same((await app.inject('/__mock/requests')).json().requests.map((r: { path: string }) => r.path), ['/repo'])
   for (const path of ['/docs', '/docs/json']) {
