@@ -3,7 +3,8 @@
 //   tsx scripts/build.ts [--outdir DIR] [--sourcemap]
 // - dist/cli.js: the bin. What a command needs (settings, fixtures) is in its own file and chunks; the server
 //   (Fastify and the app) is a chunk of its own, dist/chunks/server-*.js, imported only once the settings are
-//   good, so --help and --version never load it; pino-pretty and close-with-grace are chunks imported when needed.
+//   good, so --help and --version never load it; the terminal log (src/pretty-log.ts) and close-with-grace are
+//   chunks imported when needed.
 // - dist/index.js: the package entry (`startMockServer`), one file; dist/healthcheck.js, the image's HEALTHCHECK.
 // The package's type declarations (dist/*.d.ts) come from tsc, which `npm run build` runs after this.
 // Left outside the bundle, loaded from node_modules: pino-pretty (on a terminal only) and @fastify/swagger-ui (on the
