@@ -11,9 +11,38 @@
 // first request to /docs), whose files on disk (themes, the UI's assets) they find next to their own code.
 // `npm test` builds the same bundle into dist-test/bundle with --sourcemap: the CLI tests run it, and their
 // coverage maps back to src/.
-import { build, type BuildOptions } from 'esbuild'
+import { build, type BuildOptions, type Plugin } from 'esbuild'
+import { Ajv, _ } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import standalone from 'ajv/dist/standalone/index.js'
 import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { CHECKER_OPTIONS } from '../src/validation.js'
+import { ConfigSchema } from '../src/config.js'
+import { FixturesSchema } from '../src/schemas/fixtures.js'
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * The checkers of the settings and the fixtures as Ajv's standalone code, with the options compileChecker uses, so a
+ * start compiles nothing (src/precompiled.ts, which this replaces in the bundle, says why).
+ */
+function precompiledCheckers (): string {
+  const ajv = new Ajv({ ...CHECKER_OPTIONS, schemas: [ConfigSchema, FixturesSchema], code: { ...CHECKER_OPTIONS.code, source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } })
+  addFormats(ajv)
+  const ids = { config: ConfigSchema.$id as string, fixtures: FixturesSchema.$id as string }
+  return `${standalone.default(ajv, ids)}\nexport const PRECOMPILED = { ${JSON.stringify(ids.config)}: config, ${JSON.stringify(ids.fixtures)}: fixtures }\n`
+}
+
+/** Replaces src/precompiled.ts with the precompiled checkers. */
+const precompiled: Plugin = {
+  name: 'precompiled-checkers',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledCheckers(), loader: 'js', resolveDir: ROOT }))
+  }
+}
 
 const { values } = parseArgs({
   options: { outdir: { type: 'string', default: 'dist' }, sourcemap: { type: 'boolean', default: false } }
@@ -30,6 +59,7 @@ const common: BuildOptions = {
   external: ['pino-pretty', '@fastify/swagger-ui'],
   // The bundled CommonJS packages (Fastify, pino, Ajv…) call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [precompiled],
   sourcemap: values.sourcemap,
   sourcesContent: false,
   logLevel: 'warning'

@@ -27,7 +27,7 @@ export const ConfigSchema = Type.Object({
   cors: Type.Boolean({ description: 'Whether CORS headers are sent; false with --no-cors.' }),
   watch: Type.Boolean({ description: 'Hot reload: whether the fixture file is reloaded when it changes (--watch).' }),
   corsOrigin: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'The only origins CORS allows; unset, any origin (reflected).' }))
-})
+}, { $id: 'flashback-mock-config' })
 
 /** `{ port, host, fixtures, logLevel, adminToken?, admin, journalSize, seed?, cors, corsOrigin?, watch }`; `fixtures` is an absolute path. */
 export type Config = Static<typeof ConfigSchema>

@@ -2,7 +2,8 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import { compileChecker, describeAjvError, jsonPath, mainAjvError } from '../src/validation.js'
-import type { ErrorObject } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { PRECOMPILED } from '../src/precompiled.js'
 
 t.test('each kind of problem is one sentence naming the path and the expectation', async (t) => {
   const check = compileChecker(Type.Object({
@@ -49,4 +50,14 @@ t.test('an anyOf summary is reported before the errors of its branches', async (
 t.test('paths render as JSON paths', async (t) => {
   t.equal(jsonPath([]), '$')
   t.equal(jsonPath(['repos', '1', 'storageType']), '$.repos[1].storageType')
+})
+
+t.test('issue 13: a checker the build precompiled (PRECOMPILED, by $id) is used instead of compiling the schema', async (t) => {
+  const precompiled = Object.assign((data: unknown) => data === 'yes', { errors: [{ keyword: 'const', instancePath: '', params: { allowedValue: 'yes' } }] })
+  PRECOMPILED['precompiled-test'] = precompiled as unknown as ValidateFunction
+  t.teardown(() => { delete PRECOMPILED['precompiled-test'] })
+  // The schema itself would accept any string: the precompiled function decides.
+  const check = compileChecker(Type.String({ $id: 'precompiled-test' }))
+  t.same(check('yes'), { ok: true, value: 'yes' })
+  t.same(check('no'), { ok: false, problem: { path: [], expected: 'must be "yes"' } })
 })
