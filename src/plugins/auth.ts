@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { FixtureToken } from '../schemas/fixtures.js'
 import { BEARER_TOKEN_PATTERN } from '../schemas/fixtures.js'
-import { parseAuthorization, tokenDigest } from '../bearer.js'
+import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
 import { ForbiddenError, InvalidTokenError, RepoNotFoundError, UnauthorizedError } from '../errors.js'
 
 declare module 'fastify' {
@@ -18,13 +18,8 @@ declare module 'fastify' {
 
 const TOKEN = new RegExp(BEARER_TOKEN_PATTERN)
 
-/** How many Authorization headers' outcomes are remembered per state; a client sends few. */
-const SEEN_HEADERS = 64
-
 /** A fixture token and the SHA-256 digest of its value. */
 interface KnownToken { token: FixtureToken, digest: Buffer }
-/** Per state: its tokens' digests, and what each Authorization header seen lately came to (null: an unknown token). */
-interface TokenState { digests: KnownToken[], seen: Map<string, FixtureToken | null> }
 
 /**
  * Plugin `auth`. A route needs `Authorization: Bearer <token>` with a fixture token (the store's current
@@ -48,26 +43,26 @@ interface TokenState { digests: KnownToken[], seen: Map<string, FixtureToken | n
  * Authorization header (the last 64 per state), so a header sent again skips the comparison.
  */
 const authPlugin: FastifyPluginAsync = async (app) => {
-  // Per state (a new tokens array when it is replaced): the tokens' digests, and what each Authorization header
-  // sent lately came to, so a client sending the same header again costs a lookup instead of a parse, a SHA-256
-  // and a comparison with every token (issue 13: about a tenth of a request's CPU time). A lookup's time depends
-  // only on whether this exact header was sent before, never on a fixture token. Emptied when full, so memory
-  // stays flat whatever headers arrive.
-  const states = new WeakMap<readonly FixtureToken[], TokenState>()
-  const stateNow = (): TokenState => {
+  // Per state (a new tokens array when it is replaced): what each Authorization header sent lately came to
+  // (perHeader), so a client sending the same header again costs a lookup instead of a parse, a SHA-256 and a
+  // comparison with every token (issue 13: about a tenth of a request's CPU time). A lookup's time depends only on
+  // whether this exact header was sent before, never on a fixture token.
+  const states = new WeakMap<readonly FixtureToken[], (header: string) => FixtureToken | null>()
+  const tokenOfNow = (): ((header: string) => FixtureToken | null) => {
     const tokens = app.store.tokens()
-    let state = states.get(tokens)
-    if (state === undefined) {
-      state = { digests: tokens.map((token) => ({ token, digest: tokenDigest(token.token) })), seen: new Map() }
-      states.set(tokens, state)
+    let tokenOf = states.get(tokens)
+    if (tokenOf === undefined) {
+      const digests = tokens.map((token) => ({ token, digest: tokenDigest(token.token) }))
+      tokenOf = perHeader((header) => tokenOfHeader(header, digests))
+      states.set(tokens, tokenOf)
     }
-    return state
+    return tokenOf
   }
   app.decorateRequest('principal', null)
   app.decorateRequest('authGeneration', -1)
 
   /** The fixture token a header's bearer token is, or null for a well-formed unknown one; throws a 401 otherwise. */
-  const tokenOf = (header: string, digests: KnownToken[]): FixtureToken | null => {
+  const tokenOfHeader = (header: string, digests: KnownToken[]): FixtureToken | null => {
     const { scheme, credentials } = parseAuthorization(header)
     if (scheme.toLowerCase() !== 'bearer') throw new UnauthorizedError('The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"')
     if (!TOKEN.test(credentials)) throw new InvalidTokenError('Malformed bearer token: expected "Authorization: Bearer <token>"')
@@ -82,13 +77,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   const authenticate = (request: FastifyRequest): FixtureToken => {
     const header = request.headers.authorization
     if (header === undefined) throw new UnauthorizedError('Missing bearer token: send "Authorization: Bearer <token>"')
-    const { digests, seen } = stateNow()
-    let match = seen.get(header)
-    if (match === undefined) {
-      match = tokenOf(header, digests)
-      if (seen.size === SEEN_HEADERS) seen.clear()
-      seen.set(header, match)
-    }
+    const match = tokenOfNow()(header)
     if (match === null) throw new InvalidTokenError('Unknown bearer token')
     return match
   }

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
-import { parseAuthorization, tokenDigest } from '../bearer.js'
+import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
 import { isOwnRoute, requestTarget } from '../request-target.js'
 
 declare module 'fastify' {
@@ -33,9 +33,6 @@ function fingerprint (authorization: string): string {
   return `${scheme} sha256:${tokenDigest(credentials).toString('hex').slice(0, 8)}`
 }
 
-/** How many Authorization headers' fingerprints are remembered; a client sends few, so a hash per request is rare. */
-const FINGERPRINT_CACHE_SIZE = 64
-
 /**
  * Plugin `journal`: decorates `app.journal` (`createJournal(size)`) and records every answered request
  * except CORS preflights and those to the mock's own routes (/__mock, /health, /openapi.*): method, URL, route pattern,
@@ -45,17 +42,8 @@ const FINGERPRINT_CACHE_SIZE = 64
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
   app.decorate('journal', createJournal(size))
   app.decorateRequest('journalResponse', undefined)
-  // Per app, and emptied when full, so memory stays flat whatever headers arrive.
-  const fingerprints = new Map<string, string>()
-  const fingerprintOf = (authorization: string): string => {
-    let found = fingerprints.get(authorization)
-    if (found === undefined) {
-      if (fingerprints.size === FINGERPRINT_CACHE_SIZE) fingerprints.clear()
-      found = fingerprint(authorization)
-      fingerprints.set(authorization, found)
-    }
-    return found
-  }
+  // Per app: a client sends few headers, so a hash per request is rare.
+  const fingerprintOf = perHeader(fingerprint)
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
     if (size === 0 || request.method === 'OPTIONS' || isOwnRoute(request)) return
