@@ -34,17 +34,17 @@ function decodedPath (url: string): string {
 export const isControlRequest = (request: FastifyRequest): boolean =>
   CONTROL_URL.test(decodedPath(request.url)) || matchedRoute(request)?.startsWith(CONTROL_PREFIX) === true
 
+/** Whether a path is one of the mock's own, which fault rules never touch: a rule naming it is a mistake. */
+export const isOwnPath = (path: string): boolean => CONTROL_URL.test(path) || OWN_ROUTES.has(path) || DOCS_URL.test(path)
+
 /** Whether a request is to the mock's own routes (the control API, /health, /openapi.*, /docs), not the emulated API. */
 export const isOwnRoute = (request: FastifyRequest): boolean => {
   const route = matchedRoute(request)
   // A matched route without a wildcard names its path itself, so the URL need not be decoded (issue 13: decoding
   // it was about 1% of a request's CPU time); an unknown route or a wildcard one is judged by its path too.
-  if (route !== undefined && !route.includes('*')) return CONTROL_URL.test(route) || OWN_ROUTES.has(route) || DOCS_URL.test(route)
+  if (route !== undefined && !route.includes('*')) return isOwnPath(route)
   return isControlRequest(request) || DOCS_URL.test(String(route))
 }
-
-/** Whether a path is one of the mock's own, which fault rules never touch: a rule naming it is a mistake. */
-export const isOwnPath = (path: string): boolean => CONTROL_URL.test(path) || OWN_ROUTES.has(path) || DOCS_URL.test(path)
 
 /** A request's method, its path without the query, and its route pattern. */
 export interface RequestTarget {
