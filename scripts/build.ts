@@ -36,11 +36,12 @@ function precompiledCheckers (): string {
   return `${standalone.default(ajv, ids)}\nexport const PRECOMPILED = { ${JSON.stringify(ids.config)}: config, ${JSON.stringify(ids.fixtures)}: fixtures }\n`
 }
 
-/** Replaces src/precompiled.ts with the precompiled checkers. */
+/** Replaces src/precompiled.ts with the precompiled checkers, generated once for both builds. */
+let checkersCode: string | undefined
 const precompiled: Plugin = {
   name: 'precompiled-checkers',
   setup (b) {
-    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledCheckers(), loader: 'js', resolveDir: ROOT }))
+    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: (checkersCode ??= precompiledCheckers()), loader: 'js', resolveDir: ROOT }))
   }
 }
 
