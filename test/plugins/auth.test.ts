@@ -1,14 +1,25 @@
 // Bearer auth and repo access: every way to get a 401, 403 or 404, and that auth runs before the body.
-import t from 'tap'
-import Fastify from 'fastify'
+import t, { type Test } from 'tap'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type {} from '@fastify/swagger' // its `security` schema keyword
 import crypto from 'node:crypto'
 import authPlugin from '../../src/plugins/auth.js'
 import storePlugin from '../../src/plugins/store.js'
 import errorsPlugin from '../../src/plugins/errors.js'
 import { build, bearer, captureLogs, DEV_TOKEN, LIMITED_TOKEN, testFixtures } from '../helper.js'
+import type { Fixtures } from '../../src/schemas/fixtures.js'
 
 const create = { method: 'POST' as const, url: '/repo/repo-a/apikey', payload: { name: 'n', accessType: 'READ' } }
+
+/** A bare app with only the error shape, the store (these fixtures) and the auth plugin: each test adds its routes. */
+async function bareApp (t: Test, fixtures: Fixtures = testFixtures()): Promise<FastifyInstance> {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorsPlugin)
+  await app.register(storePlugin, { fixtures })
+  await app.register(authPlugin)
+  return app
+}
 
 t.test('401s say why, and carry WWW-Authenticate with error="invalid_token" only when a Bearer token was sent', async (t) => {
   const app = await build(t)
@@ -99,11 +110,7 @@ t.test('every fixture token is compared, in constant time, whatever token is sen
   // The plugin calls crypto.timingSafeEqual through the module object, so capturing it here sees each call.
   const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
   const tokens = [...testFixtures().tokens, { token: 'third-token', repos: '*' as const }]
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(errorsPlugin)
-  await app.register(storePlugin, { fixtures: { ...testFixtures(), tokens } })
-  await app.register(authPlugin)
+  const app = await bareApp(t, { ...testFixtures(), tokens })
   app.get('/whoami', async () => ({ ok: true }))
   const lastCharChanged = `${DEV_TOKEN.slice(0, -1)}${DEV_TOKEN.endsWith('x') ? 'y' : 'x'}`
   for (const [token, status] of [[DEV_TOKEN, 200], ['third-token', 200], ['unknown-token', 401], [lastCharChanged, 401]] as const) {
@@ -115,11 +122,7 @@ t.test('every fixture token is compared, in constant time, whatever token is sen
 
 t.test('issue 13: a header sent again is not compared again, and its outcome is forgotten when the state is replaced', async (t) => {
   const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(errorsPlugin)
-  await app.register(storePlugin, { fixtures: testFixtures() })
-  await app.register(authPlugin)
+  const app = await bareApp(t)
   app.get('/whoami', async (request) => ({ token: request.principal?.token }))
   const whoami = (token: string): Promise<{ statusCode: number, json: () => { token?: string } }> => app.inject({ url: '/whoami', headers: bearer(token) })
   t.equal((await whoami(DEV_TOKEN)).statusCode, 200)
@@ -144,11 +147,7 @@ t.test('issue 13: a header sent again is not compared again, and its outcome is 
 
 t.test('issue 13: the last 64 headers are remembered; the 65th empties the memory', async (t) => {
   const compared = t.capture(crypto, 'timingSafeEqual', crypto.timingSafeEqual)
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(errorsPlugin)
-  await app.register(storePlugin, { fixtures: testFixtures() })
-  await app.register(authPlugin)
+  const app = await bareApp(t)
   app.get('/whoami', async () => ({ ok: true }))
   const send = async (token: string): Promise<number> => (await app.inject({ url: '/whoami', headers: bearer(token) })).statusCode
   const tokens = [DEV_TOKEN, ...Array.from({ length: 63 }, (_, i) => `other-token-${i}`)]
@@ -163,11 +162,7 @@ t.test('issue 13: the last 64 headers are remembered; the 65th empties the memor
 })
 
 t.test('on a bare app: a protected route without repoId needs only a token; security: [] opts out', async (t) => {
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(errorsPlugin)
-  await app.register(storePlugin, { fixtures: testFixtures() })
-  await app.register(authPlugin)
+  const app = await bareApp(t)
   app.get('/whoami', async (request) => ({ repos: request.principal?.repos }))
   app.get('/open', { schema: { security: [] } }, async (request) => ({ principal: request.principal }))
 
