@@ -2,7 +2,7 @@
 import t from 'tap'
 import { createStore } from '../src/store.js'
 import { createRandomSource } from '../src/random-source.js'
-import { testFixtures } from './helper.js'
+import { LIMITED_TOKEN, testFixtures } from './helper.js'
 
 t.test('keys of an unknown repo cannot be created or listed', async (t) => {
   const store = createStore(testFixtures())
@@ -22,6 +22,23 @@ t.test('the fixtures object is never changed, and lists are copies', async (t) =
   t.equal(store.listKeys('repo-a')[0]?.name, 'existing')
   t.equal(store.listKeys('repo-a').length, 2)
   t.same(store.getRepo('repo-b'), { ...testFixtures().repos[1] })
+})
+
+t.test('nested values are copies too: a token\'s repo list and a repo\'s buckets', async (t) => {
+  const fixtures = testFixtures()
+  fixtures.repos[1]!.buckets = [{ folder: 'photos', master: true }]
+  const before = JSON.stringify(fixtures)
+  const store = createStore(fixtures)
+  const created = store.createRepo({ name: 'New', storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws-1' }, LIMITED_TOKEN)
+  store.listRepos('*', { repoId: 'repo-b' })[0]!.buckets![0]!.folder = 'changed by a caller'
+  const snapshot = store.snapshot()
+  snapshot.repos[1]!.buckets![0]!.master = false
+  ;(snapshot.tokens[1]!.repos as string[]).push('changed by a caller')
+  t.equal(JSON.stringify(fixtures), before, 'the token the new repo was added to is the store\'s own')
+  t.same(store.listRepos('*', { repoId: 'repo-b' })[0]?.buckets, [{ folder: 'photos', master: true }])
+  t.same(store.tokens()[1]?.repos, ['repo-a', created])
+  store.reset()
+  t.same(store.tokens()[1]?.repos, ['repo-a'], 'a reset gives the fixtures\' list back, without the created repo')
 })
 
 t.test('snapshot, replace and reset: copies in and out, one state at a time', async (t) => {
