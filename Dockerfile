@@ -23,13 +23,10 @@ COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY fixtures ./fixtures
 COPY --from=build /app/dist ./dist
-# Node 22's compile cache (issue 13): V8's code for the bundle, made once here, so a container's start reads the
-# compiled code instead of compiling the bundle's JavaScript again. The cache is kept per user, so it is made as
-# the node user: --version loads the CLI, and importing the chunks loads the server's code without starting it.
-ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN mkdir .node-compile-cache && chown node:node .node-compile-cache
+# V8's code cache for the bundle (issue 13, src/compile-cache.ts): written by a first start, here, so a container's
+# start reads the compiled code instead of compiling the bundle's JavaScript again. Made as root, read by node.
+RUN node -e "const c = require('node:child_process').spawn(process.execPath, ['dist/cli.js', '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] }); c.stdout.on('data', (d) => { if (String(d).includes('listening on')) c.kill('SIGTERM') }); c.on('exit', (code) => process.exit(code ?? 1))" && ls dist/.compile-cache/*.cache
 USER node
-RUN node dist/cli.js --version >/dev/null && node --input-type=module -e "import { readdirSync } from 'node:fs'; for (const f of readdirSync('dist/chunks')) await import('./dist/chunks/' + f)"
 EXPOSE 3000
 # node, not curl (slim images have none), on $PORT, so a container moved to another port stays healthy.
 # A 5 s interval makes the container healthy within seconds of starting (engines before Docker 25 have no

@@ -1,7 +1,7 @@
 // `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
 // and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
 // table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference;
-// start-up to the first 200 on /health (median of 10); idle RSS and RSS after the load; then memory over 100,000
+// start-up to the first 200 on /health (median of 10; the CLI also without its compile cache); idle RSS and RSS after the load; then memory over 100,000
 // creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Servers alternate (reference, mock, reference…) over 2 rounds;
 // figures are medians. --smoke (CI): one short round and a short soak, nothing asserted, nothing written.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
@@ -32,8 +32,8 @@ function writeFixtures (dir: string): string {
   return file
 }
 
-/** A server the bench runs: its name in the table, its command line, and the scenarios it can serve (default all). */
-interface Server { name: string, command: (port: number) => string[], only?: string[] }
+/** A server the bench runs: its name in the table, its command line, the scenarios it can serve (default all), its environment. */
+interface Server { name: string, command: (port: number) => string[], only?: string[], env?: Record<string, string> }
 interface Started { child: ChildProcess, url: string, startMs: number }
 
 /** A port free now: listened on by the OS's choice, then closed. */
@@ -53,7 +53,7 @@ async function start (server: Server, logFile: string): Promise<Started> {
   const port = await freePort()
   const log = openSync(logFile, 'w')
   const began = performance.now()
-  const child = spawn(process.execPath, server.command(port), { cwd: ROOT, stdio: ['ignore', log, 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
+  const child = spawn(process.execPath, server.command(port), { cwd: ROOT, stdio: ['ignore', log, 'inherit'], env: { ...process.env, NODE_ENV: 'production', ...server.env } })
   closeSync(log)
   const url = `http://127.0.0.1:${port}`
   let exited = false
@@ -113,6 +113,9 @@ const SERVERS: Server[] = [
   { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
 ]
 const logFile = join(dir, 'server.log')
+// Start-up only: the CLI as a first start after an install or a build finds it, without V8's code cache (the rounds
+// below made the cache the other starts read).
+const FIRST_START: Server = { ...SERVERS[3] as Server, name: 'flashback-mock, first start (no compile cache)', env: { NODE_DISABLE_COMPILE_CACHE: '1' } }
 
 const results = new Map<string, Map<string, Load[]>>()
 const starts = new Map<string, number[]>()
@@ -133,7 +136,7 @@ for (let round = 0; round < ROUNDS; round++) {
     await stop(started)
   }
 }
-for (const server of SERVERS.filter((s) => !s.name.includes('pooled'))) {
+for (const server of [...SERVERS.filter((s) => !s.name.includes('pooled')), FIRST_START]) {
   for (let i = 0; i < STARTS; i++) {
     const started = await start(server, logFile)
     starts.set(server.name, [...(starts.get(server.name) ?? []), started.startMs])
@@ -165,10 +168,11 @@ for (const [key, byServer] of results) {
 }
 const startRef = median(starts.get(ref) ?? [])
 lines.push('', '| server | start-up to first 200 (median of ' + STARTS + ') | × reference | idle RSS MB | × reference | RSS after the load MB |', '|---|---|---|---|---|---|')
-for (const server of SERVERS.map((s) => s.name)) {
-  const m = memory.get(server) as { idle: number[], loaded: number[] }
+for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
+  const m = memory.get(server)
   const st = starts.get(server)
-  lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)} |`)
+  const mem = m === undefined ? '– | – | –' : `${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)}`
+  lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${mem} |`)
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, ${ROUNDS} rounds, medians`
 const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.js, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')

@@ -1,16 +1,16 @@
 // `npm run build`: bundles the server with esbuild (issue 13). Loading hundreds of ESM and CommonJS files was about
-// 300 ms of the CLI's start; one bundle per entry point loads in a few reads.
-//   tsx scripts/build.ts [--outdir DIR] [--sourcemap]
-// - dist/cli.js: the bin. What a command needs (settings, fixtures) is in its own file and chunks; the server
-//   (Fastify and the app) is a chunk of its own, dist/chunks/server-*.js, imported only once the settings are
-//   good, so --help and --version never load it; the terminal log (src/pretty-log.ts) and close-with-grace are
-//   chunks imported when needed.
-// - dist/index.js: the package entry (`startMockServer`), one file; dist/healthcheck.js, the image's HEALTHCHECK.
+// 300 ms of the CLI's start; one bundle loads in one read.
+//   tsx scripts/build.ts [--outdir DIR] [--sourcemap] [--packages-outside]
+// - dist/cli.js: the bin, and dist/cli-main.cjs: the command line it runs, one CommonJS bundle with the server, so the
+//   bin can run it with V8's code cache (src/compile-cache.ts). The server's code, Fastify's included, runs only once
+//   the settings are good, so --help and --version never run it; the terminal log (src/pretty-log.ts) and js-yaml
+//   run when needed.
+// - dist/index.js: the package entry (`startMockServer`), one ES module; dist/healthcheck.js, the image's HEALTHCHECK.
 // The package's type declarations (dist/*.d.ts) come from tsc, which `npm run build` runs after this.
 // Left outside the bundle, loaded from node_modules: pino-pretty (on a terminal only) and @fastify/swagger-ui (on the
 // first request to /docs), whose files on disk (themes, the UI's assets) they find next to their own code.
-// `npm test` builds the same bundle into dist-test/bundle with --sourcemap: the CLI tests run it, and their
-// coverage maps back to src/.
+// `npm test` builds the same bundle into dist-test/bundle with --sourcemap and --packages-outside: the CLI tests run
+// it, and their coverage maps back to src/.
 import { build, type BuildOptions, type Plugin } from 'esbuild'
 import { Ajv, _ } from 'ajv'
 import addFormatsModule from 'ajv-formats'
@@ -45,27 +45,65 @@ const precompiled: Plugin = {
   }
 }
 
+/**
+ * `--packages-outside` (the test bundle): packages are required from node_modules, not bundled, so the bundle's
+ * source map holds src/ alone. tap counts a CLI run's coverage against src/ only for such a file: a map that also
+ * holds node_modules code left src/ uncounted, or counted node_modules. (nanoid, an ES module, is then required as
+ * one, which Node does from 20.19.)
+ */
+const packagesOutside: Plugin = {
+  name: 'packages-outside',
+  setup (b) {
+    b.onResolve({ filter: /^[@\w]/ }, ({ path, kind }) => kind === 'entry-point' ? undefined : { path, external: true })
+  }
+}
+
 const { values } = parseArgs({
-  options: { outdir: { type: 'string', default: 'dist' }, sourcemap: { type: 'boolean', default: false } }
+  options: {
+    outdir: { type: 'string', default: 'dist' },
+    sourcemap: { type: 'boolean', default: false },
+    'packages-outside': { type: 'boolean', default: false }
+  }
 })
 const outdir = values.outdir
 rmSync(outdir, { recursive: true, force: true })
 
 const common: BuildOptions = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   outdir,
   external: ['pino-pretty', '@fastify/swagger-ui'],
-  // The bundled CommonJS packages (Fastify, pino, Ajv…) call require() for Node's built-in modules.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [precompiled],
+  plugins: values['packages-outside'] ? [precompiled, packagesOutside] : [precompiled],
   sourcemap: values.sourcemap,
   sourcesContent: false,
   logLevel: 'warning'
 }
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli.ts'], splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-  build({ ...common, entryPoints: ['src/index.ts', 'src/healthcheck.ts'] })
+  build({
+    ...common,
+    format: 'esm',
+    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/healthcheck.ts'],
+    // The bundled CommonJS packages (Fastify, pino, Ajv…) call require() for Node's built-in modules.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+  }),
+  build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['src/cli-main.ts'],
+    outExtension: { '.js': '.cjs' },
+    // import() of a package outside the bundle (the docs UI) as require(): the bundle runs as a vm.Script, whose
+    // import() needs a loader Node 20 only has as an experimental feature, with a warning.
+    supported: { 'dynamic-import': false },
+    // ASCII only, so V8 keeps the source at one byte per character, not two. A comment is where a bundled
+    // package puts other characters (js-yaml's quotes, a licence's names): comments are dropped, licences kept in
+    // dist/cli-main.cjs.LEGAL.txt. Not with --sourcemap (the test bundle): coverage of a minified line maps back to
+    // the wrong functions and branches.
+    minifyWhitespace: !values.sourcemap,
+    legalComments: 'external',
+    // What import.meta gives an ES module (the file's URL, resolving `#package.json` through package.json's imports),
+    // from CommonJS's own.
+    define: { 'import.meta.url': '__import_meta_url', 'import.meta.resolve': '__import_meta_resolve' },
+    banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href; const __import_meta_resolve = (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href;" }
+  })
 ])

@@ -36,11 +36,13 @@ interface Child {
 
 /**
  * Runs a command with the given environment on top of ours; the server's own variables are emptied first,
- * so the caller's shell cannot change a test. Its stdin is a pipe the test may write to.
+ * so the caller's shell cannot change a test, and the compile cache is off. Its stdin is a pipe the test may write to.
  */
 export function spawnChild (command: string, args: string[], env: Record<string, string> = {}): Child {
   const child = spawn(command, args, {
-    env: { ...process.env, PORT: '', HOST: '', FLASHBACK_MOCK_FIXTURES: '', LOG_LEVEL: '', ...env },
+    // The bundle is required as usual, without V8's code cache, unless a test asks for it: Node then knows its
+    // source map, and coverage counts these runs against src/.
+    env: { ...process.env, PORT: '', HOST: '', FLASHBACK_MOCK_FIXTURES: '', LOG_LEVEL: '', NODE_DISABLE_COMPILE_CACHE: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
   let stdout = ''
@@ -63,9 +65,12 @@ export function spawnChild (command: string, args: string[], env: Record<string,
 export const spawnNode = (script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Child =>
   spawnChild(process.execPath, [...nodeArgs, script, ...args], env)
 
-/** Runs the CLI to completion, e.g. with `--help` or a bad setting; kills it and fails if it takes too long. */
-export async function runCli (args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Finished> {
-  const run = spawnNode(CLI, args, env, nodeArgs)
+/**
+ * Runs the CLI to completion, e.g. with `--help` or a bad setting; kills it and fails if it takes too long.
+ * @param script the bin to run; default the bundled CLI
+ */
+export async function runCli (args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], script = CLI): Promise<Finished> {
+  const run = spawnNode(script, args, env, nodeArgs)
   return within(run.done, CLI_TIMEOUT_MS, `flashback-mock ${args.join(' ')} to exit`, () => run.stdout() + run.stderr())
     .finally(() => run.child.kill('SIGKILL'))
 }
@@ -91,9 +96,10 @@ export interface CliServer {
 /**
  * Starts the CLI on a free port (`--port 0` first, so a later `--port` wins) and waits for its ready
  * line, `flashback-mock listening on <url>`. The process is killed when the test ends, if still running.
+ * @param script the bin to run; default the bundled CLI
  */
-export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CliServer> {
-  const run = spawnNode(CLI, ['--port', '0', ...args], env, nodeArgs)
+export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = [], script = CLI): Promise<CliServer> {
+  const run = spawnNode(script, ['--port', '0', ...args], env, nodeArgs)
   t.teardown(() => { run.child.kill('SIGKILL') })
   const logs: Array<Record<string, unknown>> = []
   let buffer = ''

@@ -93,3 +93,12 @@ t.test('the image runs as a non-root user, in production mode, with no sources o
   const files = docker('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'ls /app; ls /app/node_modules | grep -E "^(typescript|tap|tsx|testcontainers)$" || true')
   t.same(files.split('\n').sort(), ['dist', 'fixtures', 'node_modules', 'package.json'])
 })
+
+t.test('issue 13: the image comes with V8\'s code cache for the CLI, and the node user\'s start takes it', async (t) => {
+  // What src/compile-cache.ts does with the cache file, asked of V8 directly: would it take the cached code?
+  const script = `const { readdirSync, readFileSync } = require('node:fs'); const { Script } = require('node:vm'); const { Module } = require('node:module')
+const [cache] = readdirSync('dist/.compile-cache')
+const script = new Script(Module.wrap(readFileSync('dist/cli-main.cjs', 'utf8')), { filename: '/app/dist/cli-main.cjs', cachedData: readFileSync('dist/.compile-cache/' + cache) })
+console.log(cache, script.cachedDataRejected ? 'refused' : 'taken')`
+  t.match(docker('run', '--rm', '--entrypoint', 'node', IMAGE, '-e', script), /^cli-main\.cjs-[0-9a-f]{16}\.cache taken$/)
+})

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Readable } from 'node:stream'
@@ -27,11 +27,11 @@ const npx = (args: string[]): Promise<{ stdout: string }> => run('npx', ['--no-i
 
 t.test('the tarball holds only what running needs: the built JavaScript and its types, the fixtures, the docs', async (t) => {
   const files = (info as { files: Array<{ path: string }> }).files.map((f) => f.path)
-  t.ok(files.includes('dist/cli.js') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the CLI and the package entry')
+  t.ok(files.includes('dist/cli.js') && files.includes('dist/cli-main.cjs') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the CLI and the package entry')
   t.ok(files.includes('fixtures/default.json') && files.includes('fixtures/fixtures.schema.json'), 'the bundled fixtures')
   t.ok(['package.json', 'README.md', 'LICENSE'].every((f) => files.includes(f)))
-  const extra = files.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f) && !f.startsWith('fixtures/') && !['package.json', 'README.md', 'LICENSE'].includes(f))
-  t.same(extra, [], 'no tests, no sources, no source maps, no config')
+  const extra = files.filter((f) => !/^dist\/.*\.(js|cjs|d\.ts)$/.test(f) && !f.startsWith('fixtures/') && !['package.json', 'README.md', 'LICENSE', 'dist/cli-main.cjs.LEGAL.txt'].includes(f))
+  t.same(extra, [], 'no tests, no sources, no source maps, no config, no compile cache')
   t.comment(`${files.length} files, ${(info as { size: number }).size} bytes packed, ${(info as { unpackedSize: number }).unpackedSize} unpacked`)
 })
 
@@ -60,4 +60,8 @@ t.test('npx flashback-mock serves the bundled fixtures and the docs UI, and stop
   t.ok((await bundle.arrayBuffer()).byteLength > 100_000, 'all of it (read whole, or SIGTERM would wait for it)')
   child.kill('SIGTERM')
   t.equal(await within(exited, 30_000, 'the server to exit'), 0)
+  const installed = join(app, 'node_modules', 'flashback-mock', 'dist')
+  const cache = readdirSync(join(installed, '.compile-cache'))
+  t.same(cache.map((f) => /^cli-main\.cjs-[0-9a-f]{16}\.cache$/.test(f)), [true], 'V8\'s code cache, written next to the bundle by the first start')
+  t.ok(readFileSync(join(installed, 'cli-main.cjs')).every((byte) => byte < 0x80), 'the bundle is ASCII, so V8 keeps its source at one byte per character')
 })

@@ -1,14 +1,13 @@
-// Preload for CLI tests (node --import): importing the app or Fastify throws (the bundle's server chunk, or app.js
-// and Fastify's own files unbundled), so a command that answers without loading the app can be told from one that
-// loads it.
-import { register } from 'node:module'
+// Preload for CLI tests (node --import): running Fastify's code throws, so a command that answers without running
+// the server's code can be told from one that runs it. The bundle holds Fastify's code in its own file, and the
+// first thing that code does is load Node's http2 module (fastify/lib/server.js), which nothing before it loads:
+// loading http2 throws.
+import { Module } from 'node:module'
 
-const hooks = `
-export async function resolve (specifier, context, next) {
-  const result = await next(specifier, context)
-  if (/\\/app\\.js$|\\/chunks\\/server-\\w+\\.js$|\\/node_modules\\/fastify\\//.test(result.url)) {
-    throw new Error('forbid-app: ' + result.url + ' was imported')
-  }
-  return result
-}`
-register(`data:text/javascript,${encodeURIComponent(hooks)}`)
+type Load = (request: string, ...rest: unknown[]) => unknown
+const internals = Module as unknown as { _load: Load }
+const load = internals._load
+internals._load = function (this: unknown, request, ...rest) {
+  if (request === 'node:http2') throw new Error('forbid-app: Fastify\'s code ran (it loads node:http2)')
+  return load.call(this, request, ...rest)
+}
