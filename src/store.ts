@@ -136,7 +136,9 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
   const replace = (next: Fixtures): void => {
     const nextRepos = new Map<string, RepoEntry>()
     for (const { apiKeys = [], ...info } of next.repos) {
-      nextRepos.set(info.id, { info: copyInfo(info), keys: new Map(apiKeys.map((k) => [k.id, { ...k }])) })
+      // Key objects are shared with the fixtures the state is made from: they are never changed in place (an update
+      // replaces the key), and reads return copies.
+      nextRepos.set(info.id, { info: copyInfo(info), keys: new Map(apiKeys.map((k) => [k.id, k])) })
     }
     tokens = copyTokens(next.tokens)
     repos = nextRepos
@@ -187,8 +189,9 @@ export function createStore (fixtures: Fixtures, random: RandomSource = createRa
     },
     listKeys: (repoId) => copyKeys(entry(repoId)),
     updateKey (repoId, keyId, { name, accessType }) {
-      // One synchronous assignment: no request can observe a key with the new name and the old access type.
-      Object.assign(keyOf(repoId, keyId), { name, accessType })
+      // A new key object in the same place of the repo's keys, in one step: no request can observe a key with the new
+      // name and the old access type, and the fixtures a reset restores keep the old one.
+      entry(repoId).keys.set(keyId, { ...keyOf(repoId, keyId), name, accessType })
     },
     deleteKey (repoId, keyId) {
       if (!entry(repoId).keys.delete(keyId)) throw new KeyNotFoundError(keyId, repoId)
