@@ -55,11 +55,17 @@ export interface RequestTarget {
   route: string | null
 }
 
+/** A URL's path, without the query, as sent. */
+export const pathOf = (url: string): string => url.split('?')[0] as string
+
+/** A route pattern in OpenAPI's spelling: Fastify's `/repo/:repoId/apikey` is `/repo/{repoId}/apikey`. */
+export const openApiRoute = (pattern: string): string => pattern.replace(/:(\w+)/g, '{$1}')
+
 /** The method, path and route pattern of a request, for the journal's and the fault rules' path filters. */
 export const requestTarget = (request: FastifyRequest): RequestTarget => ({
   method: request.method,
-  path: request.url.split('?')[0] as string,
-  route: request.is404 ? null : String(request.routeOptions.url).replace(/:(\w+)/g, '{$1}')
+  path: pathOf(request.url),
+  route: request.is404 ? null : openApiRoute(String(request.routeOptions.url))
 })
 
 /** Whether a filter path names this target: its exact path, or its route pattern. */

@@ -3,7 +3,7 @@ import t from 'tap'
 import { createJournal } from '../src/journal.js'
 
 const entry = (method: string, path: string, status: number, route: string | null = null): Parameters<ReturnType<typeof createJournal>['record']>[0] =>
-  ({ startedAtMs: Date.UTC(2026, 0, 1), method, url: path, path, route, params: {}, query: {}, headers: {}, status, durationMs: 1 })
+  ({ startedAtMs: Date.UTC(2026, 0, 1), method, url: path, route, params: {}, query: {}, headers: {}, bodyJson: undefined, status, responseJson: undefined, fault: undefined, durationMs: 1 })
 
 t.test('keeps the last N entries, oldest first, with ids that keep counting', async (t) => {
   const journal = createJournal(100)
@@ -20,9 +20,9 @@ t.test('keeps the last N entries, oldest first, with ids that keep counting', as
 
 t.test('filters combine with AND; path matches the exact path or the route pattern; limit keeps the last matches', async (t) => {
   const journal = createJournal(10)
-  journal.record(entry('POST', '/repo/a/apikey', 200, '/repo/{repoId}/apikey'))
-  journal.record(entry('GET', '/repo/a/apikey', 200, '/repo/{repoId}/apikey'))
-  journal.record(entry('POST', '/repo/b/apikey', 404, '/repo/{repoId}/apikey'))
+  journal.record(entry('POST', '/repo/a/apikey?x=1', 200, '/repo/:repoId/apikey'))
+  journal.record(entry('GET', '/repo/a/apikey', 200, '/repo/:repoId/apikey'))
+  journal.record(entry('POST', '/repo/b/apikey', 404, '/repo/:repoId/apikey'))
   journal.record(entry('GET', '/repo', 200, '/repo'))
   const ids = (q: Parameters<typeof journal.list>[0]): number[] => journal.list(q).requests.map((r) => r.id)
   t.same(ids({ method: 'post' }), [1, 3])
@@ -31,6 +31,13 @@ t.test('filters combine with AND; path matches the exact path or the route patte
   t.same(ids({ status: 404 }), [3])
   t.same(ids({ method: 'POST', status: 200 }), [1])
   t.same(journal.list({ path: '/repo/{repoId}/apikey', limit: 2 }), { total: 3, requests: journal.list({}).requests.slice(1, 3) })
+  t.match(journal.list({})?.requests[0], { url: '/repo/a/apikey?x=1', path: '/repo/a/apikey', route: '/repo/{repoId}/apikey' }, 'the route in OpenAPI\'s spelling')
+})
+
+t.test('headers are shown as the journal\'s showHeaders gives them, when read', async (t) => {
+  const journal = createJournal(1, (headers) => ({ ...headers, authorization: 'shown' }))
+  journal.record({ ...entry('GET', '/x', 200), headers: { authorization: 'Bearer sent', accept: '*/*' } })
+  t.same(journal.list({}).requests[0]?.headers, { authorization: 'shown', accept: '*/*' })
 })
 
 t.test('bodies and answers are kept as text and shown parsed, every secret redacted, with an ISO timestamp', async (t) => {

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
 import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
-import { isOwnRoute, requestTarget } from '../request-target.js'
+import { isOwnRoute } from '../request-target.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,28 +40,37 @@ function fingerprint (authorization: string): string {
  * the JSON answer (every `secret` field redacted), the status and the time taken in ms.
  */
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
-  app.decorate('journal', createJournal(size))
-  app.decorateRequest('journalResponse', undefined)
   // Per app: a client sends few headers, so a hash per request is rare.
   const fingerprintOf = perHeader(fingerprint)
+  /** Headers as an entry shows them: Authorization as its scheme and a fingerprint, Proxy-Authorization as [redacted]. */
+  const showHeaders = (headers: Record<string, unknown>): Record<string, unknown> => {
+    const { authorization, 'proxy-authorization': proxy, ...rest } = headers
+    return {
+      ...rest,
+      ...(proxy === undefined ? {} : { 'proxy-authorization': '[redacted]' }),
+      ...(typeof authorization === 'string' ? { authorization: fingerprintOf(authorization) } : {})
+    }
+  }
+  app.decorate('journal', createJournal(size, showHeaders))
+  app.decorateRequest('journalResponse', undefined)
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
     // CORS preflights are the browser's plumbing, not calls the code under test made.
     if (size === 0 || request.method === 'OPTIONS' || isOwnRoute(request)) return
-    // Proxy-Authorization carries credentials too: kept out, like a token, as [redacted].
-    const { authorization, 'proxy-authorization': proxy, ...rest } = request.headers
-    const headers = proxy === undefined ? rest : { ...rest, 'proxy-authorization': '[redacted]' }
+    const durationMs = reply.elapsedTime
+    const unknownRoute = request.is404
     app.journal.record({
-      startedAtMs: Date.now() - reply.elapsedTime,
-      ...requestTarget(request),
+      startedAtMs: Date.now() - durationMs,
+      method: request.method,
       url: request.url,
-      params: request.is404 ? {} : request.params as Record<string, string>,
+      route: unknownRoute ? null : request.routeOptions.url as string,
+      params: unknownRoute ? {} : request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
-      headers: authorization === undefined ? headers : { ...headers, authorization: fingerprintOf(authorization) },
-      ...(request.bodyText === undefined ? {} : { bodyJson: request.bodyText }),
+      headers: request.headers,
+      bodyJson: request.bodyText,
       status,
-      ...(request.journalResponse === undefined ? {} : { responseJson: request.journalResponse }),
-      ...(request.faultId === undefined ? {} : { fault: request.faultId }),
-      durationMs: reply.elapsedTime
+      responseJson: request.journalResponse,
+      fault: request.faultId,
+      durationMs
     })
   })
   // A journal of size 0 keeps nothing: no hooks then, so requests pay nothing for it.
