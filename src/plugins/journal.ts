@@ -40,7 +40,7 @@ function fingerprint (authorization: string): string {
  * the JSON answer (every `secret` field redacted), the status and the time taken in ms.
  */
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
-  // Per app: a client sends few headers, so a hash per request is rare.
+  // Per app: a journal read fingerprints each entry's header, and a client sends few, so a hash is rare.
   const fingerprintOf = perHeader(fingerprint)
   /** Headers as an entry shows them: Authorization as its scheme and a fingerprint, Proxy-Authorization as [redacted]. */
   const showHeaders = (headers: Record<string, unknown>): Record<string, unknown> => {
