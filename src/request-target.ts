@@ -51,8 +51,8 @@ export interface RequestTarget {
   method: string
   /** Path without the query, as sent. */
   path: string
-  /** Route pattern in OpenAPI's spelling, `/repo/{repoId}/apikey`; null when no route matched. */
-  route: string | null
+  /** Route pattern in OpenAPI's spelling, `/repo/{repoId}/apikey`. */
+  route: string
 }
 
 /** A URL's path, without the query, as sent. */
@@ -61,11 +61,11 @@ export const pathOf = (url: string): string => url.split('?')[0] as string
 /** A route pattern in OpenAPI's spelling: Fastify's `/repo/:repoId/apikey` is `/repo/{repoId}/apikey`. */
 export const openApiRoute = (pattern: string): string => pattern.replace(/:(\w+)/g, '{$1}')
 
-/** The method, path and route pattern of a request, for the journal's and the fault rules' path filters. */
+/** The method, path and route pattern of a request the router matched, for the fault rules and error messages. */
 export const requestTarget = (request: FastifyRequest): RequestTarget => ({
   method: request.method,
   path: pathOf(request.url),
-  route: request.is404 ? null : openApiRoute(String(request.routeOptions.url))
+  route: openApiRoute(String(request.routeOptions.url))
 })
 
 /** Whether a filter path names this target: its exact path, or its route pattern. */

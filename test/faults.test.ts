@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createFaults } from '../src/faults.js'
 
-const target = (method: string, path: string, route: string | null = null): { method: string, path: string, route: string | null } => ({ method, path, route })
+/** A request's target; the route pattern is the path itself unless given (a route without parameters). */
+const target = (method: string, path: string, route = path): { method: string, path: string, route: string } => ({ method, path, route })
 const KEYS = target('POST', '/repo/repo-a/apikey', '/repo/{repoId}/apikey')
 
 t.test('rules match on method and on the exact path or the route pattern; the first that fires wins', async (t) => {
