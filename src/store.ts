@@ -51,7 +51,8 @@ export interface Store {
   /**
    * Replaces the whole state with checked fixtures, in one synchronous step, so no request sees half of it.
    * The random source restarts too: with a seed, the ids and timestamps that follow are the same every time.
-   * @param fixtures checked fixtures (see `validateFixtures`); copied, never changed
+   * @param fixtures checked fixtures (see `validateFixtures`), never changed: tokens and repos are copied, key objects
+   *   shared (the store never changes one in place), so the caller must not change them afterwards
    */
   replace (fixtures: Fixtures): void
   /** Restores the fixtures the store was created with (or last loaded), and restarts the random source. */

@@ -21,6 +21,9 @@ t.test('the fixtures object is never changed, and lists are copies', async (t) =
   t.equal(JSON.stringify(fixtures), before)
   t.equal(store.listKeys('repo-a')[0]?.name, 'existing')
   t.equal(store.listKeys('repo-a').length, 2)
+  fixtures.repos[0]!.apiKeys![0]!.name = 'changed in the fixtures object afterwards'
+  store.reset()
+  t.equal(store.listKeys('repo-a')[0]?.name, 'existing', 'the store keeps copies of the keys it was given')
   t.same(store.getRepo('repo-b'), { ...testFixtures().repos[1] })
 })
 

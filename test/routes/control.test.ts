@@ -200,6 +200,18 @@ t.test('GET /__mock/requests filters, DELETE clears it, and a reset clears it to
   t.equal((await list('')).total, 0, 'reset clears the journal')
 })
 
+t.test('the journal shows an unknown route with no params, and an answer over 64 KiB as a note, not as its text', async (t) => {
+  const fixtures = testFixtures()
+  fixtures.repos[1]!.apiKeys = Array.from({ length: 600 }, (_, i) => ({ id: `big-${i}`, name: `key ${i}`, accessType: 'READ' as const, key: `big-value-${i}`, createdAt: '2026-01-01T00:00:00.000Z' }))
+  const app = await build(t, { fixtures })
+  await call(app, { method: 'GET', url: '/nowhere/at/all' })
+  const listed = await call(app, { method: 'GET', url: '/repo/repo-b/apikey' })
+  t.ok(listed.body.length > 64 * 1024, 'the answer is over 64 KiB')
+  const { requests } = (await app.inject('/__mock/requests')).json()
+  t.match(requests, [{ url: '/nowhere/at/all', route: null, params: {} }, { status: 200, response: /^\[not recorded: \d+ characters, over the journal's 65536\]$/ }])
+  t.same(requests[0].params, {})
+})
+
 t.test('POST /__mock/faults adds a rule, GET lists it, DELETE removes one or all, and a reset clears them', async (t) => {
   const app = await build(t)
   const add = async (rule: object): Promise<{ id: string }> => (await app.inject({ method: 'POST', url: '/__mock/faults', payload: rule })).json().fault
