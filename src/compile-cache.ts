@@ -1,4 +1,4 @@
-// V8's code cache for the CLI's bundle (issue 13). Compiling the 2.8 MB bundle's JavaScript was about a quarter of
+// V8's code cache for the CLI's bundle (issue 13). Compiling the bundle's JavaScript was about a quarter of
 // the CLI's start. Node 22 caches compiled modules itself (module.enableCompileCache); Node 20 has nothing for a
 // module, so the bin runs its bundle as CommonJS through vm.Script, which takes V8's cached code and makes it.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
