@@ -1,7 +1,8 @@
 // Bearer-token auth and repo access, checked in onRequest: before the body is read, parsed or validated.
 import fp from 'fastify-plugin'
 import crypto from 'node:crypto'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
+import { addRouteHook } from '../route-hooks.js'
 import type { FixtureToken } from '../schemas/fixtures.js'
 import { BEARER_TOKEN_PATTERN } from '../schemas/fixtures.js'
 import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
@@ -36,7 +37,8 @@ interface KnownToken { token: FixtureToken, digest: Buffer }
  *   every repo outside its list, existing or not, so it cannot probe which repos exist;
  * - 404 FBM_REPO_NOT_FOUND when the token may use every repo and the repoId does not exist.
  *
- * Checked again before the handler when the state was replaced since (see the preHandler hook).
+ * Checked again before the handler when the state was replaced since (see the preHandler hook). The checks are
+ * hooks of each route that needs them, so a route added before this plugin has none.
  *
  * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every fixture token, so the
  * time taken does not depend on how much of a token matched or which token it was. The outcome is remembered per
@@ -82,15 +84,16 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     return match
   }
 
-  /** Authenticates the request and checks its repo against the store's state now. */
-  const authorize = (request: FastifyRequest): void => {
+  /**
+   * Authenticates the request and checks its repo against the store's state now.
+   * @param repoFilter whether the route's query has a `repoId` filter (GET /repo), read when its path has no repoId
+   */
+  const authorize = (request: FastifyRequest, repoFilter: boolean): void => {
     request.authGeneration = app.store.generation()
     request.principal = authenticate(request)
     // The repo a request names: its path's, or the repoId filter of a route that has one (GET /repo). Another
     // route's query is not read: POST /repo?repoId=x names no repo.
-    const filters = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined
-    const repoId = (request.params as { repoId?: string }).repoId ??
-      (filters?.properties?.repoId === undefined ? undefined : (request.query as { repoId?: unknown }).repoId)
+    const repoId = (request.params as { repoId?: string }).repoId ?? (repoFilter ? (request.query as { repoId?: unknown }).repoId : undefined)
     if (typeof repoId !== 'string') return
     if (request.principal.repos !== '*') {
       if (!request.principal.repos.includes(repoId)) throw new ForbiddenError(repoId)
@@ -99,16 +102,33 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     }
   }
 
-  app.addHook('onRequest', async (request) => {
-    const security = request.routeOptions.schema?.security
+  // The hooks are the routes' own, added as each route is: only routes that need a bearer token pay for them, and
+  // they never ask which route they are on (issue 13). So a route must be added after this plugin.
+  app.addHook('onRoute', (route) => {
+    const security = route.schema?.security
     // A CORS preflight (@fastify/cors's OPTIONS * route) carries no credentials by design.
-    if (request.is404 || request.method === 'OPTIONS' || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
-    authorize(request)
-  })
-  // A request whose body was still arriving when the state was replaced (PUT /__mock/state, a reset) is
-  // checked again against the new state before it runs, so a token or repo that is gone cannot write into it.
-  app.addHook('preHandler', async (request) => {
-    if (request.principal !== null && request.authGeneration !== app.store.generation()) authorize(request)
+    if (route.method === 'OPTIONS' || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
+    const filters = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined
+    const repoFilter = filters?.properties?.repoId !== undefined
+    // Callback hooks: no promise per request.
+    const run = (request: FastifyRequest, done: (err?: Error) => void): void => {
+      try {
+        authorize(request, repoFilter)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      done()
+    }
+    const check: onRequestHookHandler = (request, _reply, done) => { run(request, done) }
+    // A request whose body was still arriving when the state was replaced (PUT /__mock/state, a reset) is
+    // checked again against the new state before it runs, so a token or repo that is gone cannot write into it.
+    const recheck: preHandlerHookHandler = (request, _reply, done) => {
+      if (request.authGeneration === app.store.generation()) done()
+      else run(request, done)
+    }
+    addRouteHook(route, 'onRequest', check)
+    addRouteHook(route, 'preHandler', recheck)
   })
 }
 

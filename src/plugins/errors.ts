@@ -156,8 +156,10 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
         if (!reply.raw.headersSent) raw.socket.write(rawAnswer(408, 'The request body was not received in time'))
         raw.socket.destroy()
       }, timeout).unref()
-      raw.once('end', () => clearTimeout(timer))
-      raw.once('close', () => clearTimeout(timer))
+      // `on`, not `once`: once's wrapper per listener is avoidable work on every request with a body (issue 13).
+      const clear = (): void => { clearTimeout(timer) }
+      raw.on('end', clear)
+      raw.on('close', clear)
     }
     done()
   })

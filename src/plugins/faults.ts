@@ -2,10 +2,11 @@
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
+import { addRouteHook } from '../route-hooks.js'
 import { createFaults, type Faults } from '../faults.js'
 import { MAX_DELAY_MS } from '../schemas/control.js'
-import { isOwnRoute, requestTarget } from '../request-target.js'
+import { isOwnPath, requestTarget } from '../request-target.js'
 import { WWW_AUTHENTICATE } from './errors.js'
 
 declare module 'fastify' {
@@ -57,7 +58,8 @@ function sendInjected (reply: FastifyReply, status: number, body: unknown): Fast
 
 /**
  * Plugin `faults`: decorates `app.faults` (`createFaults`, drawing from `app.randomSource`) and, on requests to
- * the emulated API's routes (not unknown routes, /__mock, /health or /openapi.*), applies in a preHandler hook,
+ * the emulated API's routes (not unknown routes, /__mock, /health, /openapi.*, /docs or CORS preflights), applies in
+ * a preHandler hook of each such route,
  * after auth, body parsing and validation, so a 401, 403, 404 or 400 the client should get is never hidden;
  * a rule or a preference replaces the route's handler, so it does hide what the handler would answer:
  * 1. the first fault rule that fires: waits `delayMs`, then destroys the socket (`drop`; journaled with status 0), or answers `status`
@@ -74,9 +76,8 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('preClose', async () => closing.abort())
   const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {})
 
-  app.addHook('preHandler', async (request, reply) => {
+  const inject = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const header = request.headers.prefer as string | undefined
-    if ((app.faults.isEmpty() && header === undefined) || request.is404 || isOwnRoute(request)) return
     const rule = app.faults.take(requestTarget(request))
     const prefer = parsePrefer(header)
     const delayMs = Math.min((rule?.delayMs ?? 0) + (prefer.delayMs ?? 0), MAX_DELAY_MS)
@@ -97,6 +98,18 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     const responses = request.routeOptions.schema?.response as Record<number, DocumentedResponse> | undefined
     const documented = prefer.code !== undefined && prefer.code >= 400 ? responses?.[prefer.code] : undefined
     if (documented !== undefined) return sendInjected(reply, prefer.code as number, documented.content['application/json'].example)
+  }
+  // A hook of each route of the emulated API, added as the route is: the others never pay for it (issue 13). So a
+  // route must be added after this plugin. CORS preflights (@fastify/cors's OPTIONS route) are never faulted, as the
+  // journal leaves them out: a rule's `times` is spent on the request the page makes.
+  // A callback hook: no promise per request while there is no rule and no Prefer header. Once the answer is sent
+  // (a rule's status, a Prefer code) or the socket dropped, `done` ends the hooks and the handler never runs.
+  const hook: preHandlerHookHandler = (request, reply, done) => {
+    if (app.faults.isEmpty() && request.headers.prefer === undefined) done()
+    else inject(request, reply).then(() => { done() }, done)
+  }
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'OPTIONS' && !isOwnPath(route.url)) addRouteHook(route, 'preHandler', hook)
   })
 }
 

@@ -33,8 +33,10 @@ const gracefulClosePlugin: FastifyPluginAsync = async (app) => {
     for (const [socket, { inFlight }] of connections) if (inFlight === 0) socket.destroy()
   })
   // Only requests that came over a socket are in flight while closing: inject() refuses to run then.
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: no promise per request (issue 13).
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (closing && counterOf(request.raw.socket).inFlight <= 1) reply.header('connection', 'close')
+    done(null, payload)
   })
 }
 

@@ -1,6 +1,7 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, preValidationHookHandler } from 'fastify'
+import { addRouteHook } from '../route-hooks.js'
 import { requestTarget } from '../request-target.js'
 import { BodyNotAllowedError, InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError, UnsupportedMediaTypeError } from '../errors.js'
 
@@ -69,12 +70,18 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
     payload.once('end', onEnd)
   })
   // An operation the OpenAPI document gives no requestBody (DELETE) takes none: a body is a 400, not ignored.
-  // GET and HEAD bodies never get here: Fastify does not read them.
-  app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined && !request.is404 && request.routeOptions.schema?.body === undefined) {
-      const { method, route } = requestTarget(request)
-      throw new BodyNotAllowedError(`${method} ${String(route)}`)
+  // GET and HEAD bodies are never read (Fastify does not parse them), so those routes get no hook; nor does a route
+  // with a body schema. A route added before this plugin gets none either.
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body !== undefined || [route.method].flat().every((method) => method === 'GET' || method === 'HEAD')) return
+    const refuseBody: preValidationHookHandler = (request, _reply, done) => {
+      if (request.body === undefined) done()
+      else {
+        const target = requestTarget(request)
+        done(new BodyNotAllowedError(`${target.method} ${target.route}`))
+      }
     }
+    addRouteHook(route, 'preValidation', refuseBody)
   })
 }
 

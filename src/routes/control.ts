@@ -211,7 +211,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'addFault',
       summary: 'Add a fault rule',
-      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth and validation, to known routes only, so a 401, 403, 404 or 400 the client should get is never hidden; they replace the handler. They are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules and counts ids from fault-1 again. delayMs is at most ${MAX_DELAY_MS} ms; at most ${MAX_FAULT_RULES} rules. Unknown fields are a 400.`,
+      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth and validation, to known routes only (never to /__mock, /health, /openapi.*, /docs or CORS preflights), so a 401, 403, 404 or 400 the client should get is never hidden; they replace the handler. They are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules and counts ids from fault-1 again. delayMs is at most ${MAX_DELAY_MS} ms; at most ${MAX_FAULT_RULES} rules. Unknown fields are a 400.`,
       body: ref(FaultRuleInputSchema),
       response: {
         200: jsonResponse(FaultAddedSchema, 'The rule added', {

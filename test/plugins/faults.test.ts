@@ -62,6 +62,10 @@ t.test('the mock\'s own routes, unknown routes and invalid requests are never fa
   }
   t.equal((await call(app, { url: '/nope', headers: { prefer: 'delay=10' } })).json().code, 'FBM_ROUTE_NOT_FOUND', 'an unknown route keeps its 404')
   t.equal((await call(app, { ...CREATE, payload: { name: 'k' } })).json().code, 'FBM_VALIDATION', 'an invalid body keeps its 400')
+  const docs = await app.inject({ url: '/docs/', headers: { prefer: 'code=404' } })
+  t.same([docs.statusCode, docs.headers['content-type']], [200, 'text/html; charset=utf-8'], 'the docs UI')
+  const preflight = await app.inject({ method: 'OPTIONS', url: LIST.url, headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } })
+  t.same([preflight.statusCode, preflight.headers['access-control-allow-origin']], [204, 'http://localhost:5173'], 'a CORS preflight, whose request is next')
   t.equal((await app.inject('/__mock/faults')).json().faults[0].hits, 0)
 })
 
