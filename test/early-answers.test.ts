@@ -104,3 +104,17 @@ t.test('issue 10 fault 2 over a raw socket: the early answer arrives, the rest o
     }
   }
 })
+
+t.test('an early answer to a request without a body (401, 403, 404 from auth; an unknown route) keeps the connection: the requests pipelined behind it are answered', async (t) => {
+  const server = await serve(t)
+  const get = (path: string, token?: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n${token === undefined ? '' : `Authorization: Bearer ${token}\r\n`}\r\n`
+  const requests = [
+    get('/repo/repo-a/apikey'), get('/repo', 'wrong-token'), get('/repo/repo-b/apikey', LIMITED_TOKEN),
+    get('/repo/no-such-repo/apikey', DEV_TOKEN), get('/nope', DEV_TOKEN), get('/repo/repo-a/apikey', DEV_TOKEN)
+  ]
+  const connection = await rawConnect(server.url, requests.join(''))
+  const text = await connection.waitFor(/(HTTP\/1\.1 [^]*){6}/)
+  t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401', 'HTTP/1.1 401', 'HTTP/1.1 403', 'HTTP/1.1 404', 'HTTP/1.1 404', 'HTTP/1.1 200'])
+  t.notMatch(text, /connection: close/i, 'no answer ends the connection')
+  connection.socket.destroy()
+})

@@ -79,6 +79,9 @@ export function frameworkErrorsFor (allowsOrigin: (origin: string, request: Fast
   }
 }
 
+/** Whether a request has a body (RFC 9112 section 6.3: a Transfer-Encoding, or a Content-Length above 0). */
+const hasBody = (raw: IncomingMessage): boolean => raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length']) > 0
+
 /** The error shape, code FBM_BAD_REQUEST, as JSON text, for answers written without Fastify. */
 const badRequestBody = (message: string): string => JSON.stringify({ success: false, message, code: 'FBM_BAD_REQUEST' } satisfies ErrorResponse)
 
@@ -134,7 +137,9 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
     // rest of the body once the answer is sent (unparsed: its length frames it), up to MAX_DISCARD_BYTES; past that,
     // or without a length to frame it, the connection ends after the answer. Fastify itself asks to close after
     // any body parser error: that is undone here, for a body read whole as for one Node discards.
-    if (!request.raw.complete && !(Number(request.headers['content-length']) <= MAX_DISCARD_BYTES)) res.header('connection', 'close')
+    // A request without a body has nothing left to send, even when this runs (in an onRequest hook) before Node has
+    // marked it complete: its connection stays open.
+    if (hasBody(request.raw) && !request.raw.complete && !(Number(request.headers['content-length']) <= MAX_DISCARD_BYTES)) res.header('connection', 'close')
     else res.removeHeader('connection')
     if (status === 401) {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
@@ -148,8 +153,7 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   const timeout = app.server.requestTimeout
   app.addHook('onRequest', (request, reply, done) => {
     const { raw } = request
-    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length']) > 0
-    if (hasBody && !raw.complete) {
+    if (hasBody(raw) && !raw.complete) {
       // Cleared once the body has arrived and been read (or discarded), or the connection is gone.
       const timer = setTimeout(() => {
         request.log.info({ statusCode: 408 }, 'client error')
