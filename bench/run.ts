@@ -104,18 +104,19 @@ async function load (url: string, s: Scenario): Promise<Load> {
 
 const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
 const fixtures = writeFixtures(dir)
+// As shipped: the CLI, default (info) logging into a file, the journal on.
+const MOCK: Server = { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
 const SERVERS: Server[] = [
   { name: 'bare node:http, randomBytes ids (reference)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'random', fixtures, String(port)] },
   { name: 'bare node:http, pooled ids (the limit)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'pooled', fixtures, String(port)] },
   // The floor a Fastify app starts from: the create-key route with its schemas, and nothing else.
   { name: 'minimal Fastify route (schemas only)', command: (port) => [join(ROOT, 'bench', 'minimal-fastify.mjs'), String(port)], only: ['create key'] },
-  // As shipped: the CLI, default (info) logging into a file, the journal on.
-  { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
+  MOCK
 ]
 const logFile = join(dir, 'server.log')
 // Start-up only: the CLI as a first start after an install or a build finds it, without V8's code cache (the rounds
 // below made the cache the other starts read).
-const FIRST_START: Server = { ...SERVERS[3] as Server, name: 'flashback-mock, first start (no compile cache)', env: { NODE_DISABLE_COMPILE_CACHE: '1' } }
+const FIRST_START: Server = { ...MOCK, name: 'flashback-mock, first start (no compile cache)', env: { NODE_DISABLE_COMPILE_CACHE: '1' } }
 
 const results = new Map<string, Map<string, Load[]>>()
 const starts = new Map<string, number[]>()

@@ -1,6 +1,7 @@
 // Fault and latency injection: fault rules from the control API, and the Prefer header on each request.
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
+import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import { addRouteHook } from '../route-hooks.js'
@@ -73,6 +74,9 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('faults', createFaults(() => app.randomSource.draw()))
   app.decorateRequest('faultId', undefined)
   const closing = new AbortController()
+  // One abort listener per waiting request: a load test with delays has many waiting at once, which is no leak, so
+  // Node's warning past ten listeners is turned off for this signal.
+  setMaxListeners(0, closing.signal)
   app.addHook('preClose', async () => closing.abort())
   const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {})
 

@@ -137,6 +137,19 @@ t.test('Prefer: delay= delays that one answer', async (t) => {
   t.ok((await app.inject('/__mock/requests')).json().requests[0].durationMs >= 55, 'took at least 60 ms')
 })
 
+t.test('many requests waiting at once raise no warning: a load test with delays is not a leak', async (t) => {
+  const app = await build(t)
+  const warnings: string[] = []
+  const onWarning = (warning: Error): void => { warnings.push(warning.name) }
+  process.on('warning', onWarning)
+  t.teardown(() => { process.off('warning', onWarning) })
+  const answers = await Promise.all(Array.from({ length: 20 }, () => call(app, { ...LIST, headers: { prefer: 'delay=20' } })))
+  t.same(answers.map((res) => res.statusCode), Array(20).fill(200))
+  // Node emits the warning on the next tick after the listener that crosses the limit.
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(warnings, [])
+})
+
 t.test('parsePrefer reads code and delay as RFC 7240 writes them, and caps the delay at 30 s', async (t) => {
   t.same(parsePrefer(undefined), {})
   t.same(parsePrefer('code=404'), { code: 404 })
