@@ -36,14 +36,15 @@ const capped = (json: string | undefined): string | undefined => json === undefi
   : JSON.stringify(`[not recorded: ${json.length} characters, over the journal's ${MAX_RECORDED_JSON}]`)
 
 /**
- * Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]"; text nested too deeply
- * to walk is shown as a note instead, never as raw text.
+ * Parses JSON text with every `secret` field, at any depth, replaced by "[redacted]"; text that is not JSON (a body
+ * answered 400 FBM_INVALID_JSON), or nested too deeply to walk, is shown as a note instead, never as raw text,
+ * which could hold a secret.
  */
 function parseRedacted (json: string): unknown {
   try {
     return JSON.parse(json, (key, v: unknown) => key === 'secret' ? '[redacted]' : v)
-  } catch {
-    return '[not recorded: nested too deeply to show]'
+  } catch (err) {
+    return err instanceof SyntaxError ? '[not recorded: not valid JSON]' : '[not recorded: nested too deeply to show]'
   }
 }
 

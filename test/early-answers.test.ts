@@ -118,3 +118,14 @@ t.test('an early answer to a request without a body (401, 403, 404 from auth; an
   t.notMatch(text, /connection: close/i, 'no answer ends the connection')
   connection.socket.destroy()
 })
+
+t.test('a body that turns out malformed after an early answer gets no second answer: the connection just ends', async (t) => {
+  const server = await serve(t)
+  for (const request of [
+    'POST /repo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    'GET /repo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n'
+  ]) {
+    const text = await (await rawConnect(server.url, request)).closed()
+    t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], request.slice(0, request.indexOf('\r')))
+  }
+})

@@ -99,13 +99,17 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 /**
  * Answers requests Node's HTTP parser rejects (malformed headers, a request that took too long) with the
  * error shape, code FBM_BAD_REQUEST: 408 for a timeout, 431 for headers over 16 KiB, 400 otherwise. Unlike
- * Fastify's default, it never logs the raw bytes, which hold the Authorization header.
+ * Fastify's default, it never logs the raw bytes, which hold the Authorization header. When an answer to the
+ * request has already begun (headers sent), it only closes the connection.
  */
 export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
   const [status, message] = CLIENT_ERRORS[String(err.code)] ?? [400, 'Malformed HTTP request']
   this.log.info({ code: err.code, statusCode: status }, 'client error')
-  if (socket.writable) socket.write(rawAnswer(status, message))
+  // Not after an answer has begun on this connection (an early 401 to a request whose body then turns out malformed):
+  // a request gets one answer. Node's own handler makes the same check.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (socket.writable && !answering) socket.write(rawAnswer(status, message))
   socket.destroy()
 }
 

@@ -23,7 +23,7 @@ export const JournalEntrySchema = Type.Object({
   params: Type.Record(Type.String(), Type.String(), { description: 'Path parameters.' }),
   query: Type.Record(Type.String(), Type.Unknown(), { description: 'Query parameters.' }),
   headers: Type.Record(Type.String(), Type.Unknown(), { description: 'Request headers; authorization is its scheme and a fingerprint (sha256:<8 hex>), never the token.' }),
-  body: Type.Optional(Type.Unknown({ description: 'Parsed JSON body, if any, with every "secret" field redacted.' })),
+  body: Type.Optional(Type.Unknown({ description: 'Parsed JSON body, if any, with every "secret" field redacted; a note instead when it is over 64 KiB, nested too deeply or not valid JSON.' })),
   status: Type.Integer({ description: 'Status of the answer; 0 when a fault rule dropped the connection without one.' }),
   response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted.' })),
   fault: Type.Optional(Type.String({ description: 'Id of the fault rule that fired on this request, if one did.' })),

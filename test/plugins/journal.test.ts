@@ -61,17 +61,20 @@ t.test('each fingerprint is the token\'s own, past the 64 the journal remembers'
   t.same(shown, expected)
 })
 
-t.test('a body or an answer over 64 KiB, or nested too deeply to walk, is a note in the journal, never raw text', async (t) => {
+t.test('a body or an answer over 64 KiB, nested too deeply to walk or not valid JSON, is a note in the journal, never raw text', async (t) => {
   const app = await build(t)
   const big = JSON.stringify({ name: 'big', accessType: 'READ', padding: 'x'.repeat(70_000), secret: 'hidden-1' })
   t.equal((await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { 'content-type': 'application/json' }, payload: big })).statusCode, 200)
   const deep = `{"name":"deep","accessType":"READ","x":${'['.repeat(20000)}${']'.repeat(20000)},"secret":"hidden-2"}`
   t.equal((await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { 'content-type': 'application/json' }, payload: deep })).statusCode, 200)
+  const invalid = '{"name": , "secret": "hidden-3"}'
+  t.equal((await call(app, { method: 'POST', url: '/repo/repo-a/apikey', headers: { 'content-type': 'application/json' }, payload: invalid })).json().code, 'FBM_INVALID_JSON')
   const res = await app.inject('/__mock/requests')
   t.equal(res.statusCode, 200)
   t.same(res.json().requests.map((e: { body: unknown }) => e.body), [
     `[not recorded: ${big.length} characters, over the journal's 65536]`,
-    '[not recorded: nested too deeply to show]'
+    '[not recorded: nested too deeply to show]',
+    '[not recorded: not valid JSON]'
   ])
   t.notMatch(res.body, /hidden-/)
 })
