@@ -129,3 +129,20 @@ t.test('a body that turns out malformed after an early answer gets no second ans
     t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], request.slice(0, request.indexOf('\r')))
   }
 })
+
+t.test('an error answer says what happens to the connection, as Node says it on any answer', async (t) => {
+  const server = await serve(t)
+  const json = (body: string): string => `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+  const cases: Array<[string, string, RegExp]> = [
+    ['a 401, the client asks to close', 'GET /repo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', /^HTTP\/1\.1 401[^]*\r\nconnection: close\r\n/i],
+    ['a 400 for invalid JSON, the client asks to close', `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nConnection: close\r\n${json('{bad')}`, /^HTTP\/1\.1 400[^]*\r\nconnection: close\r\n/i]
+  ]
+  for (const [what, request, expected] of cases) t.match(await (await rawConnect(server.url, request)).closed(), expected, what)
+  const old = await rawConnect(server.url, 'GET /repo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n')
+  t.match(await old.waitFor(/\}$/), /^HTTP\/1\.1 401[^]*\r\nconnection: keep-alive\r\n/i, 'a 401 to HTTP/1.0 keep-alive')
+  old.socket.destroy()
+  const connection = await rawConnect(server.url, `POST /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\n${json('{bad')}GET /health HTTP/1.1\r\nHost: x\r\n\r\n`)
+  const text = await connection.waitFor(/HTTP\/1\.1 200/)
+  t.match(text.slice(0, text.indexOf('HTTP/1.1 200')), /^HTTP\/1\.1 400[^]*\r\nconnection: keep-alive\r\n/i, 'a 400 for invalid JSON on a kept connection says keep-alive, and the next request is answered')
+  connection.socket.destroy()
+})

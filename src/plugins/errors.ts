@@ -144,7 +144,9 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
     // A request without a body has nothing left to send, even when this runs (in an onRequest hook) before Node has
     // marked it complete: its connection stays open.
     if (hasBody(request.raw) && !request.raw.complete && !(Number(request.headers['content-length']) <= MAX_DISCARD_BYTES)) res.header('connection', 'close')
-    else res.removeHeader('connection')
+    // Node's own header then, as on any answer (keep-alive, or close when the client asked): removing the header
+    // instead would leave the answer without one.
+    else if (res.hasHeader('connection')) res.header('connection', res.raw.shouldKeepAlive ? 'keep-alive' : 'close')
     if (status === 401) {
       res.header('www-authenticate', body.code === 'FBM_INVALID_TOKEN' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE)
     }
