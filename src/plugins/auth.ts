@@ -106,8 +106,9 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   // they never ask which route they are on (issue 13). So a route must be added after this plugin.
   app.addHook('onRoute', (route) => {
     const security = route.schema?.security
-    // A CORS preflight (@fastify/cors's OPTIONS * route) carries no credentials by design.
-    if (route.method === 'OPTIONS' || (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme))) return
+    // @fastify/cors's preflight route (OPTIONS *) is added before this plugin, so it gets no check: a preflight carries
+    // no credentials by design.
+    if (security !== undefined && !security.some((scheme) => 'bearerAuth' in scheme)) return
     const filters = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined
     const repoFilter = filters?.properties?.repoId !== undefined
     // Callback hooks: no promise per request.

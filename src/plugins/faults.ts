@@ -104,8 +104,9 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     if (documented !== undefined) return sendInjected(reply, prefer.code as number, documented.content['application/json'].example)
   }
   // A hook of each route of the emulated API, added as the route is: the others never pay for it (issue 13). So a
-  // route must be added after this plugin. CORS preflights (@fastify/cors's OPTIONS route) are never faulted, as the
-  // journal leaves them out: a rule's `times` is spent on the request the page makes.
+  // route must be added after this plugin. @fastify/cors's preflight route (OPTIONS *) is added before it, so CORS
+  // preflights are never faulted, as the journal leaves them out: a rule's `times` is spent on the request the page
+  // makes.
   // A callback hook: no promise per request while there is no rule and no Prefer header. Once the answer is sent
   // (a rule's status, a Prefer code) or the socket dropped, `done` ends the hooks and the handler never runs.
   const hook: preHandlerHookHandler = (request, reply, done) => {
@@ -113,7 +114,7 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     else inject(request, reply).then(() => { done() }, done)
   }
   app.addHook('onRoute', (route) => {
-    if (route.method !== 'OPTIONS' && !isOwnPath(route.url)) addRouteHook(route, 'preHandler', hook)
+    if (!isOwnPath(route.url)) addRouteHook(route, 'preHandler', hook)
   })
 }
 

@@ -181,6 +181,10 @@ t.test('a client that stops sending its body is cut off with a 408 after the req
   const text = await afterEarly.closed()
   t.same(text.match(/HTTP\/1\.1 \d+/g), ['HTTP/1.1 401'], 'after an early 401 the rest never came: the connection ends, without a second answer')
   t.equal((await fetch(`${url}/health`)).status, 200, 'the server goes on')
+  // Found by a mutation pass: Content-Length: 0 is no body, so a request that waits longer than the timeout (here on a
+  // Prefer delay) is not cut off. fetch would drop the header on a GET: a raw socket sends it.
+  const empty = await rawConnect(url, `GET /repo/repo-a/apikey HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEV_TOKEN}\r\nContent-Length: 0\r\nPrefer: delay=800\r\nConnection: close\r\n\r\n`)
+  t.match(await empty.closed(), /^HTTP\/1\.1 200 /, 'Content-Length: 0 and a delay past the timeout: 200')
 })
 
 t.test('a fragment with a bad percent-encoding (the router never reads it) is not a 500: found by an attack pass', async (t) => {

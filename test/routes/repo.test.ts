@@ -169,6 +169,9 @@ t.test('write bodies are checked like the key routes\': strict types, enums name
   t.same(app.store.snapshot(), before, 'no refused write changed anything')
   const noBody = await app.inject({ method: 'DELETE', url: '/repo/repo-a', headers: { ...bearer(LIMITED_TOKEN), 'content-type': 'application/json' }, payload: '{}' })
   t.same(noBody.json(), { success: false, message: 'DELETE /repo/{repoId} takes no request body: send none', code: 'FBM_VALIDATION' })
+  const nullBody = await app.inject({ method: 'DELETE', url: '/repo/repo-a', headers: { ...bearer(LIMITED_TOKEN), 'content-type': 'application/json' }, payload: 'null' })
+  t.same([nullBody.statusCode, nullBody.json().code], [400, 'FBM_VALIDATION'], 'a JSON null is a body too (found by a mutation pass)')
+  t.same(app.store.snapshot(), before, 'and the repo is still there')
 })
 
 t.test('a limited token may create a repo, which joins its list; it gets 403 on repos outside it', async (t) => {
