@@ -103,16 +103,16 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     const documented = prefer.code !== undefined && prefer.code >= 400 ? responses?.[prefer.code] : undefined
     if (documented !== undefined) return sendInjected(reply, prefer.code as number, documented.content['application/json'].example)
   }
-  // A hook of each route of the emulated API, added as the route is: the others never pay for it (issue 13). So a
-  // route must be added after this plugin. @fastify/cors's preflight route (OPTIONS *) is added before it, so CORS
-  // preflights are never faulted, as the journal leaves them out: a rule's `times` is spent on the request the page
-  // makes.
   // A callback hook: no promise per request while there is no rule and no Prefer header. Once the answer is sent
   // (a rule's status, a Prefer code) or the socket dropped, `done` ends the hooks and the handler never runs.
   const hook: preHandlerHookHandler = (request, reply, done) => {
     if (app.faults.isEmpty() && request.headers.prefer === undefined) done()
     else inject(request, reply).then(() => { done() }, done)
   }
+  // A hook of each route of the emulated API, added as the route is: the others never pay for it (issue 13). So a
+  // route must be added after this plugin. @fastify/cors's preflight route (OPTIONS *) is added before it, so CORS
+  // preflights are never faulted, as the journal leaves them out: a rule's `times` is spent on the request the page
+  // makes.
   app.addHook('onRoute', (route) => {
     if (!isOwnPath(route.url)) addRouteHook(route, 'preHandler', hook)
   })

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
 import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
-import { isOwnRoute } from '../request-target.js'
+import { isOwnRoute, matchedRoute } from '../request-target.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,16 +54,18 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
   app.decorate('journal', createJournal(size, showHeaders))
   app.decorateRequest('journalResponse', undefined)
   app.decorate('journalRequest', (request: FastifyRequest, reply: FastifyReply, status = reply.statusCode) => {
+    // A journal of size 0 records nothing (`record` returns at once); only a dropped connection gets here then.
+    // Read once: `routeOptions` builds a new object on each read.
+    const route = matchedRoute(request)
     // CORS preflights are the browser's plumbing, not calls the code under test made.
-    if (size === 0 || request.method === 'OPTIONS' || isOwnRoute(request)) return
+    if (request.method === 'OPTIONS' || isOwnRoute(request, route)) return
     const durationMs = reply.elapsedTime
-    const unknownRoute = request.is404
     app.journal.record({
       startedAtMs: Date.now() - durationMs,
       method: request.method,
       url: request.url,
-      route: unknownRoute ? null : request.routeOptions.url as string,
-      params: unknownRoute ? {} : request.params as Record<string, string>,
+      route: route ?? null,
+      params: route === undefined ? {} : request.params as Record<string, string>,
       query: request.query as Record<string, unknown>,
       headers: request.headers,
       bodyJson: request.bodyText,
