@@ -13,16 +13,15 @@
 // it, and their coverage maps back to src/.
 import { build, type BuildOptions, type Plugin } from 'esbuild'
 import { Ajv, _ } from 'ajv'
-import addFormatsModule from 'ajv-formats'
 import standalone from 'ajv/dist/standalone/index.js'
 import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CHECKER_OPTIONS } from '../src/validation.js'
+import { FORMATS } from '../src/formats.js'
 import { ConfigSchema } from '../src/config.js'
 import { FixturesSchema } from '../src/schemas/fixtures.js'
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /**
@@ -30,8 +29,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
  * start compiles nothing (src/precompiled.ts, which this replaces in the bundle, says why).
  */
 function precompiledCheckers (): string {
-  const ajv = new Ajv({ ...CHECKER_OPTIONS, schemas: [ConfigSchema, FixturesSchema], code: { ...CHECKER_OPTIONS.code, source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } })
-  addFormats(ajv)
+  const ajv = new Ajv({ ...CHECKER_OPTIONS, formats: FORMATS, schemas: [ConfigSchema, FixturesSchema], code: { ...CHECKER_OPTIONS.code, source: true, esm: true, formats: _`require("./src/formats.ts").FORMATS` } })
   const ids = { config: ConfigSchema.$id as string, fixtures: FixturesSchema.$id as string }
   return `${standalone.default(ajv, ids)}\nexport const PRECOMPILED = { ${JSON.stringify(ids.config)}: config, ${JSON.stringify(ids.fixtures)}: fixtures }\n`
 }

@@ -1,0 +1,47 @@
+// The string formats the checkers of settings and fixtures know: ajv-formats' full set, with a faster `date-time`.
+import { fullFormats } from 'ajv-formats/dist/formats.js'
+
+const ajvDateTime = fullFormats['date-time'] as { validate: (value: string) => boolean, compare: (a: string, b: string) => number | undefined }
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/** The number the ASCII digits of `value` from `start` (included) to `end` (excluded) write, or -1 for a non-digit. */
+function digits (value: string, start: number, end: number): number {
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const d = value.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+/**
+ * Whether a string is an RFC 3339 `date-time` with a time zone, exactly as ajv-formats' full `date-time` says (its
+ * function decides every case but one). The one it does not need: the UTC form `2026-01-15T09:30:00.000Z` (fraction
+ * optional), which every timestamp this mock writes has, answered without a regular expression or an array. Checking
+ * those took ajv-formats 6% of the CLI's start with a 10,000-key fixture file (issue 13).
+ * @param value any string
+ * @returns true for a valid date-time, false otherwise (never throws)
+ */
+export function isDateTime (value: string): boolean {
+  const n = value.length
+  const utc = n >= 20 && value[4] === '-' && value[7] === '-' && value[10] === 'T' && value[13] === ':' && value[16] === ':' && value[n - 1] === 'Z' &&
+    (n === 20 || (n > 21 && value[19] === '.' && digits(value, 20, n - 1) !== -1))
+  if (utc) {
+    const year = digits(value, 0, 4)
+    const month = digits(value, 5, 7)
+    const day = digits(value, 8, 10)
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+    // Out of range (a leap second included), or not digits: ajv-formats decides.
+    if (year !== -1 && month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS[month] as number) &&
+      digits(value, 11, 13) >= 0 && digits(value, 11, 13) <= 23 && digits(value, 14, 16) >= 0 && digits(value, 14, 16) <= 59 &&
+      digits(value, 17, 19) >= 0 && digits(value, 17, 19) <= 59) return true
+  }
+  return ajvDateTime.validate(value)
+}
+
+/**
+ * The formats of compileChecker's Ajv and of the build's precompiled checkers (`code.formats` requires this module):
+ * ajv-formats' `fullFormats`, `date-time` checked by `isDateTime`.
+ */
+export const FORMATS = { ...fullFormats, 'date-time': { validate: isDateTime, compare: ajvDateTime.compare } }
