@@ -2,7 +2,7 @@
 import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { FixturesSchema, type Fixtures } from './schemas/fixtures.js'
+import { FixturesSchema, type FixtureApiKey, type FixtureRepo, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonPath } from './validation.js'
 
 /**
@@ -43,30 +43,31 @@ export function validateFixtures (data: unknown, source: string): Fixtures {
   }
   const fixtures = result.value
   const fail = (path: string, problem: string): never => { throw new FixtureError(`${source}: ${path} ${problem}`) }
-  // A value's JSON path is written only for a message (issue 13: writing two per key was a twentieth of the CLI's
-  // start with 10,000 keys).
-  const unique = (kind: string): ((value: string, path: () => string) => void) => {
-    const seen = new Map<string, () => string>()
-    return (value, path) => {
-      const first = seen.get(value)
-      if (first !== undefined) fail(path(), `duplicates the ${kind} ${JSON.stringify(value)} at ${first()}`)
-      seen.set(value, path)
-    }
+  const duplicate = (path: string, kind: string, value: string, first: string): never => fail(path, `duplicates the ${kind} ${JSON.stringify(value)} at ${first}`)
+  // Where a value was first seen is looked for again only for the message (issue 13: a path, or a function making one,
+  // kept for each of 10,000 keys was a twentieth of the CLI's start, and most of what its fixtures left to collect).
+  const firstKey = (field: 'id' | 'key', value: string): string => {
+    const has = (apiKey: FixtureApiKey): boolean => apiKey[field] === value
+    const r = fixtures.repos.findIndex((repo) => repo.apiKeys?.some(has))
+    return `$.repos[${r}].apiKeys[${((fixtures.repos[r] as FixtureRepo).apiKeys as FixtureApiKey[]).findIndex(has)}].${field}`
   }
-  const repoId = unique('repo id')
-  const keyId = unique('key id')
-  const keyValue = unique('key')
+  const repoIds = new Set<string>()
+  const keyIds = new Set<string>()
+  const keyValues = new Set<string>()
   fixtures.repos.forEach((repo, r) => {
-    repoId(repo.id, () => `$.repos[${r}].id`)
+    if (repoIds.has(repo.id)) duplicate(`$.repos[${r}].id`, 'repo id', repo.id, `$.repos[${fixtures.repos.findIndex((x) => x.id === repo.id)}].id`)
+    repoIds.add(repo.id)
     repo.apiKeys?.forEach((apiKey, k) => {
-      keyId(apiKey.id, () => `$.repos[${r}].apiKeys[${k}].id`)
-      keyValue(apiKey.key, () => `$.repos[${r}].apiKeys[${k}].key`)
+      if (keyIds.has(apiKey.id)) duplicate(`$.repos[${r}].apiKeys[${k}].id`, 'key id', apiKey.id, firstKey('id', apiKey.id))
+      keyIds.add(apiKey.id)
+      if (keyValues.has(apiKey.key)) duplicate(`$.repos[${r}].apiKeys[${k}].key`, 'key', apiKey.key, firstKey('key', apiKey.key))
+      keyValues.add(apiKey.key)
     })
   })
-  const token = unique('token')
-  const repoIds = new Set(fixtures.repos.map((repo) => repo.id))
+  const tokens = new Set<string>()
   fixtures.tokens.forEach((t, i) => {
-    token(t.token, () => `$.tokens[${i}].token`)
+    if (tokens.has(t.token)) duplicate(`$.tokens[${i}].token`, 'token', t.token, `$.tokens[${fixtures.tokens.findIndex((x) => x.token === t.token)}].token`)
+    tokens.add(t.token)
     if (t.repos === '*') return
     t.repos.forEach((id, j) => {
       if (!repoIds.has(id)) fail(`$.tokens[${i}].repos[${j}]`, `names the unknown repo ${JSON.stringify(id)}`)

@@ -92,7 +92,18 @@ t.test('cross-reference rules: unique ids, keys and tokens; tokens name known re
     [(f) => { f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], key: 'other' }] }, '$.repos[1].apiKeys[0].id duplicates the key id "key-a1" at $.repos[0].apiKeys[0].id'],
     [(f) => { f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], id: 'other' }] }, '$.repos[1].apiKeys[0].key duplicates the key "existing-key-a1" at $.repos[0].apiKeys[0].key'],
     [(f) => { f.tokens[1].token = f.tokens[0].token }, '$.tokens[1].token duplicates the token "test-dev-token" at $.tokens[0].token'],
-    [(f) => { f.tokens[1].repos = ['repo-a', 'repo-z'] }, '$.tokens[1].repos[1] names the unknown repo "repo-z"']
+    [(f) => { f.tokens[1].repos = ['repo-a', 'repo-z'] }, '$.tokens[1].repos[1] names the unknown repo "repo-z"'],
+    // The first place named is where the value first is, not the first item of its list.
+    [(f) => { f.repos.push({ ...f.repos[1], apiKeys: undefined }) }, '$.repos[2].id duplicates the repo id "repo-b" at $.repos[1].id'],
+    [(f) => {
+      f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], id: 'key-b1', key: 'k-b1' }, { ...f.repos[0].apiKeys[0], id: 'key-b2', key: 'k-b2' }]
+      f.repos[0].apiKeys.push({ ...f.repos[0].apiKeys[0], id: 'key-a2', key: 'k-a2' }, { ...f.repos[0].apiKeys[0], id: 'key-b2', key: 'k-a3' })
+    }, '$.repos[1].apiKeys[1].id duplicates the key id "key-b2" at $.repos[0].apiKeys[2].id'],
+    [(f) => {
+      f.repos[0].apiKeys.push({ ...f.repos[0].apiKeys[0], id: 'key-a2', key: 'k-a2' })
+      f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], id: 'key-b1', key: 'k-b1' }, { ...f.repos[0].apiKeys[0], id: 'key-b2', key: 'k-a2' }]
+    }, '$.repos[1].apiKeys[1].key duplicates the key "k-a2" at $.repos[0].apiKeys[1].key'],
+    [(f) => { f.tokens.push({ token: 'third', repos: '*' }, { token: 'third', repos: '*' }) }, '$.tokens[3].token duplicates the token "third" at $.tokens[2].token']
   ]
   for (const [mutate, message] of cases) {
     const data = testFixtures()
