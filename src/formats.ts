@@ -23,7 +23,7 @@ function digits (value: string, start: number, end: number): number {
  * @param value any string
  * @returns true for a valid date-time, false otherwise (never throws)
  */
-export function isDateTime (value: string): boolean {
+function isDateTime (value: string): boolean {
   const n = value.length
   const utc = n >= 20 && value[4] === '-' && value[7] === '-' && value[10] === 'T' && value[13] === ':' && value[16] === ':' && value[n - 1] === 'Z' &&
     (n === 20 || (n > 21 && value[19] === '.' && digits(value, 20, n - 1) !== -1))
@@ -42,6 +42,7 @@ export function isDateTime (value: string): boolean {
 
 /**
  * The formats of compileChecker's Ajv and of the build's precompiled checkers (`code.formats` requires this module):
- * ajv-formats' `fullFormats`, `date-time` checked by `isDateTime`.
+ * ajv-formats' `fullFormats`, `date-time` checked by `isDateTime`. The module exports nothing else: the bundle
+ * requires it as CommonJS, with a getter for each export.
  */
 export const FORMATS = { ...fullFormats, 'date-time': { validate: isDateTime, compare: ajvDateTime.compare } }
