@@ -68,7 +68,7 @@ function sendInjected (reply: FastifyReply, status: number, body: unknown): Fast
  * 2. then the `Prefer` header: `delay=` waits that long; `code=` answers that status with the route's documented
  *    example, if the route documents it as an error (400 or above); otherwise it is ignored, as Prism does.
  * The two delays add up to at most `MAX_DELAY_MS`. Waits end early when the app closes, so a long delay never
- * holds `app.close()`.
+ * holds `app.close()`. A request whose client hung up during a delay still runs, and is journaled with status 0.
  */
 const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('faults', createFaults(() => app.randomSource.draw()))
@@ -95,6 +95,9 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
       app.journalRequest(request, reply, 0)
       return reply
     }
+    // A client that hung up during the delay will get no answer, so no onResponse hook: the journal is told here,
+    // with status 0, as for a drop. The request still runs, as a real server's would: a create still creates.
+    if (request.raw.socket.destroyed) app.journalRequest(request, reply, 0)
     if (rule?.status !== undefined) {
       const message = `Injected fault ${rule.id}: ${rule.status} ${STATUS_CODES[rule.status] ?? 'Error'}`
       return sendInjected(reply, rule.status, rule.body !== undefined ? rule.body : { success: false, message, code: 'FBM_INJECTED_FAULT' })

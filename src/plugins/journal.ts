@@ -10,8 +10,9 @@ declare module 'fastify' {
     /** The request journal of this app instance. */
     journal: Journal
     /**
-     * Records a request in the journal with its answer's status, or `status` when given (0: dropped without an
-     * answer); a no-op for CORS preflights, the mock's own routes and a journal of size 0.
+     * Records a request in the journal with its answer's status, or `status` when given (0: no answer went out, the
+     * connection dropped by a fault rule or closed by the client during a delay); a no-op for CORS preflights, the
+     * mock's own routes and a journal of size 0.
      */
     journalRequest (request: FastifyRequest, reply: FastifyReply, status?: number): void
   }

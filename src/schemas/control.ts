@@ -24,7 +24,7 @@ export const JournalEntrySchema = Type.Object({
   query: Type.Record(Type.String(), Type.Unknown(), { description: 'Query parameters.' }),
   headers: Type.Record(Type.String(), Type.Unknown(), { description: 'Request headers; authorization is its scheme and a fingerprint (sha256:<8 hex>), never the token.' }),
   body: Type.Optional(Type.Unknown({ description: 'Parsed JSON body, if any, with every "secret" field redacted; a note instead when it is over 64 KiB, nested too deeply or not valid JSON.' })),
-  status: Type.Integer({ description: 'Status of the answer; 0 when a fault rule dropped the connection without one.' }),
+  status: Type.Integer({ description: 'Status of the answer; 0 when none went out: a fault rule dropped the connection, or the client hung up during a delay (the request still ran).' }),
   response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted.' })),
   fault: Type.Optional(Type.String({ description: 'Id of the fault rule that fired on this request, if one did.' })),
   durationMs: Type.Number({ description: 'Time to answer, in ms.' })
@@ -37,7 +37,7 @@ export type JournalEntry = Static<typeof JournalEntrySchema>
 export const JournalQuerySchema = Type.Object({
   method: Type.Optional(Type.String({ description: 'Only this method (case-insensitive).' })),
   path: Type.Optional(Type.String({ description: 'Only this exact path, or this route pattern, e.g. /repo/{repoId}/apikey.' })),
-  status: Type.Optional(Type.String({ pattern: '^(0|[1-5][0-9][0-9])$', description: 'Only answers with this status, e.g. 404; 0 for connections a fault rule dropped.' })),
+  status: Type.Optional(Type.String({ pattern: '^(0|[1-5][0-9][0-9])$', description: 'Only answers with this status, e.g. 404; 0 for requests that got no answer (dropped by a fault rule, or the client hung up during a delay).' })),
   limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: 'Only the last N matches (1 or more).' }))
 })
 

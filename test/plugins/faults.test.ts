@@ -1,7 +1,7 @@
 // Fault injection on the emulated API: fault rules (status, body, delay, drop) and the Prefer header.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build, bearer, call, DEV_TOKEN } from '../helper.js'
+import { build, bearer, call, DEV_TOKEN, within } from '../helper.js'
 import { parsePrefer } from '../../src/plugins/faults.js'
 import type { FaultRuleInput } from '../../src/schemas/control.js'
 
@@ -97,6 +97,37 @@ t.test('drop destroys the connection without an answer, and the journal records 
   t.same((await app.inject('/__mock/requests')).json().requests.map((e: { status: number, fault?: string }) => [e.status, e.fault]), [[0, id], [200, undefined]])
   t.same((await app.inject('/__mock/requests?status=0')).json().total, 1, 'the journal filters on status 0')
   t.ok((await app.inject('/__mock/requests?status=0')).json().requests[0].durationMs >= 55, 'the drop came after the delay')
+})
+
+t.test('a client that hangs up during a delay: the request still runs (a create creates) and the journal records it once, with status 0', async (t) => {
+  for (const [how, headers, rule, creates] of [
+    ['a fault rule', {}, { method: 'POST', path: '/repo/{repoId}/apikey', delayMs: 300, times: 1 }, true],
+    ['a fault rule with a status', {}, { method: 'POST', path: '/repo/{repoId}/apikey', delayMs: 300, status: 503, times: 1 }, false],
+    ['Prefer: delay=300', { prefer: 'delay=300' }, undefined, true]
+  ] as const) {
+    const app = await build(t)
+    let resolveArrived = (): void => {}
+    const arrived = new Promise<void>((resolve) => { resolveArrived = resolve })
+    app.addHook('onRequest', async (request) => { if (request.method === 'POST' && request.url.startsWith('/repo')) resolveArrived() })
+    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    const id = rule === undefined ? undefined : await addFault(app, rule)
+    const before = await keyCount(app)
+    const client = new AbortController()
+    const answer = fetch(`${url}/repo/repo-a/apikey`, { method: 'POST', headers: { ...bearer(DEV_TOKEN), 'content-type': 'application/json', ...headers }, body: '{"name":"gone","accessType":"READ"}', signal: client.signal })
+      .then(() => 'answered', (err: Error) => err.name)
+    await arrived
+    client.abort()
+    t.equal(await answer, 'AbortError', `${how}: the client gave up`)
+    const journaled = async (): Promise<void> => { while ((await app.inject('/__mock/requests?status=0')).json().total === 0) await new Promise((resolve) => setImmediate(resolve)) }
+    await within(journaled(), 20_000, `${how}: the journal entry`)
+    const created = async (): Promise<void> => { while (await keyCount(app) === before) await new Promise((resolve) => setImmediate(resolve)) }
+    if (creates) await within(created(), 20_000, `${how}: the key to be created`)
+    else t.equal(await keyCount(app), before, `${how}: the rule's status replaced the handler`)
+    const journal = (await app.inject('/__mock/requests')).json().requests.filter((e: { method: string }) => e.method === 'POST')
+    t.same(journal.map((e: { status: number, fault?: string, body: unknown, response?: unknown }) => [e.status, e.fault, e.body, e.response]), [[0, id, { name: 'gone', accessType: 'READ' }, undefined]], `${how}: journaled once, with status 0 and no answer`)
+    t.ok(journal[0].durationMs >= 250, `${how}: after the delay (${journal[0].durationMs.toFixed(1)} ms)`)
+    t.equal((await call(app, LIST)).statusCode, 200, `${how}: the server goes on`)
+  }
 })
 
 t.test('a delay ends early when the app closes, so close() is never held by it', async (t) => {
