@@ -35,9 +35,10 @@ function isDateTime (value: string): boolean {
     const minute = digits(value, 14, 16)
     const second = digits(value, 17, 19)
     const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-    // Out of range (a leap second included), or not digits: ajv-formats decides.
+    // Out of range (a leap second included), or not digits: ajv-formats decides. So it does second 59 with a fraction:
+    // it reads `59.99999999999999999` as a number, 60, which only a leap second may be.
     if (year !== -1 && month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS[month] as number) &&
-      hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) return true
+      hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && (second <= 58 || (second === 59 && n === 20))) return true
   }
   return ajvDateTime.validate(value)
 }

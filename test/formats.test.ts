@@ -26,6 +26,10 @@ t.test('date-time: valid and invalid timestamps, each as ajv-formats answers', a
     ['2026-01-01T00:60:00Z', false],
     ['2026-01-01T00:00:60Z', false], // a leap second only at 23:59 UTC
     ['2026-12-31T23:59:60Z', true], // which ajv-formats decides
+    ['2026-01-15T09:30:59.5Z', true],
+    ['2026-01-15T09:30:58.99999999999999999Z', true], // 59 as a number
+    ['2026-01-15T09:30:59.99999999999999999Z', false], // 60 as a number: found by an attack helper
+    ['2026-12-31T23:59:59.99999999999999999Z', true], // 60, at a leap second's minute
     ['2026-01-01T00:00:00.Z', false],
     ['2026-01-01T00:00:00.0x0Z', false],
     ['2026-01-01T00:00:00', false], // no time zone
@@ -63,7 +67,7 @@ t.test('date-time: the same answer as ajv-formats for generated timestamps and a
     hour: fc.integer({ min: 0, max: 25 }),
     minute: fc.integer({ min: 0, max: 61 }),
     second: fc.integer({ min: 0, max: 61 }),
-    fraction: fc.constantFrom('', '.', '.0', '.123', '.9999999', '.1a'),
+    fraction: fc.constantFrom('', '.', '.0', '.123', '.9999999', '.99999999999999999', '.1a'),
     separator: fc.constantFrom('T', 't', ' ', 'X'),
     zone: fc.constantFrom('Z', 'z', '', '+01:00', '-23:59', '+24:00')
   }).map((s) => `${String(s.year).padStart(4, '0')}-${two(s.month)}-${two(s.day)}${s.separator}${two(s.hour)}:${two(s.minute)}:${two(s.second)}${s.fraction}${s.zone}`)
