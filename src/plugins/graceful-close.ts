@@ -17,14 +17,13 @@ const gracefulClosePlugin: FastifyPluginAsync = async (app) => {
   let closing = false
   /** Per open connection: requests received and not yet answered. */
   const connections = new Map<Socket, { inFlight: number }>()
-  // Every request arrives on a connection seen here first, so the lookups below always find one.
-  const counterOf = (socket: Socket): { inFlight: number } => connections.get(socket) as { inFlight: number }
   app.server.on('connection', (socket: Socket) => {
     connections.set(socket, { inFlight: 0 })
     socket.on('close', () => connections.delete(socket))
   })
   app.server.on('request', (request, response) => {
-    const counter = counterOf(request.socket)
+    // Every request arrives on a connection seen here first, and open.
+    const counter = connections.get(request.socket) as { inFlight: number }
     counter.inFlight++
     response.on('close', () => { counter.inFlight-- })
   })
@@ -32,10 +31,11 @@ const gracefulClosePlugin: FastifyPluginAsync = async (app) => {
     closing = true
     for (const [socket, { inFlight }] of connections) if (inFlight === 0) socket.destroy()
   })
-  // Only requests that came over a socket are in flight while closing: inject() refuses to run then.
+  // Only requests that came over a socket are in flight while closing: inject() refuses to run then. A request whose
+  // client hung up (during a delay) is answered after its connection is gone: the answer goes nowhere, and says close.
   // A callback hook: no promise per request (issue 13).
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (closing && counterOf(request.raw.socket).inFlight <= 1) reply.header('connection', 'close')
+    if (closing && (connections.get(request.raw.socket)?.inFlight ?? 0) <= 1) reply.header('connection', 'close')
     done(null, payload)
   })
 }

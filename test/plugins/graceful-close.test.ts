@@ -1,9 +1,10 @@
 // Shutdown over real sockets: requests already received are answered, idle connections do not hold close() up.
 import t from 'tap'
 import { once } from 'node:events'
+import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { DEV_TOKEN, serve, within } from '../helper.js'
+import { build, captureLogs, DEV_TOKEN, serve, within } from '../helper.js'
 import { rawConnect } from '../raw-socket.js'
 
 const BODY = JSON.stringify({ name: 'in flight', accessType: 'READ' })
@@ -60,4 +61,21 @@ t.test('close() does not wait for idle keep-alive connections or connections tha
   for (const connection of [unused, partial, idle]) await connection.closed()
   t.same(answers(idle.received()), [{ status: '200', connection: 'keep-alive' }], 'answered before the shutdown, kept alive until it')
   t.equal(partial.received(), '', 'a half-sent request gets no answer')
+})
+
+t.test('a request whose client hung up during a delay, answered once shutdown starts, errs nowhere: no 500, no error logged', async (t) => {
+  const logs = captureLogs()
+  const app = await build(t, { logLevel: 'info', logStream: logs.stream })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const connected = once(app.server, 'connection') as Promise<[Socket]>
+  const received = once(app.server, 'request')
+  const client = await rawConnect(url, HELD.replace('\r\n\r\n', '\r\nPrefer: delay=30000\r\n\r\n') + BODY.slice(5))
+  const [serverSide] = await connected
+  await within(received, 20_000, 'the server to receive the delayed request')
+  client.socket.destroy()
+  await within(once(serverSide, 'close'), 20_000, 'the server to see the connection close')
+  await app.close()
+  t.same(logs.lines.filter((line) => Number(line.level) >= 40), [], 'no warning or error logged')
+  t.same(app.store.listKeys('repo-a').map((k) => k.name), ['existing', 'in flight'], 'the request still ran')
+  t.same(app.journal.list({}).requests.map((e) => e.status), [0], 'journaled once, with status 0')
 })
