@@ -28,7 +28,8 @@ export function describeAjvError (error: ErrorObject): Problem {
     case 'required':
       return { path: [...path, String(p.missingProperty)], expected: 'is required' }
     case 'additionalProperties':
-      return { path, expected: `must not have the unknown property "${String(p.additionalProperty)}"` }
+      // Quoted as JSON: a name with a line break or a quote in it stays one readable line.
+      return { path, expected: `must not have the unknown property ${JSON.stringify(String(p.additionalProperty))}` }
     case 'enum':
       return { path, expected: `must be one of ${(p.allowedValues as unknown[]).join(', ')}` }
     case 'type':

@@ -20,6 +20,7 @@ t.test('each kind of problem is one sentence naming the path and the expectation
   const cases: Array<[unknown, string[], string]> = [
     [{}, ['name'], 'is required'],
     [{ name: 'n', extra: 1 }, [], 'must not have the unknown property "extra"'],
+    [{ name: 'n', 'a\nb"c': 1 }, [], 'must not have the unknown property "a\\nb\\"c"'],
     [{ name: 7 }, ['name'], 'must be a string'],
     [{ name: '' }, ['name'], 'must be 1 or more characters long'],
     [{ name: 'long' }, ['name'], 'must be 3 or fewer characters long'],
