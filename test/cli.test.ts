@@ -91,16 +91,22 @@ t.test('--help prints the usage, --version the package version; both exit 0 with
 
 // Every message itself is tested in-process (config.test.ts, fixtures.test.ts); these two have several lines.
 t.test('a bad setting or fixture file, or an admin token that opens the API too, exits 2 with one line on stderr, no stack trace, without loading the app', async (t) => {
-  const pretty = join(t.testdir({ 'pretty.json': '{\n  "tokens": [\n    oops\n  ]\n}\n' }), 'pretty.json')
-  const [flag, fixtures, clash] = await Promise.all([
+  const defaults = JSON.parse(readFileSync(DEFAULT_FIXTURES_PATH, 'utf8'))
+  defaults.repos[0].createdAt = 'yesterday'
+  const dir = t.testdir({ 'pretty.json': '{\n  "tokens": [\n    oops\n  ]\n}\n', 'date.json': JSON.stringify(defaults) })
+  const [pretty, date] = [join(dir, 'pretty.json'), join(dir, 'date.json')]
+  const [flag, fixtures, dated, clash] = await Promise.all([
     runCli(['--port', '-1'], {}, ['--import', FORBID_APP]),
     runCli([], { FLASHBACK_MOCK_FIXTURES: pretty }, ['--import', FORBID_APP]),
+    runCli([], { FLASHBACK_MOCK_FIXTURES: date }, ['--import', FORBID_APP]),
     runCli([], { FLASHBACK_MOCK_ADMIN_TOKEN: 'dev-token' }, ['--import', FORBID_APP])
   ])
   t.same([flag.code, flag.stdout], [2, ''])
   t.equal(flag.stderr, 'flashback-mock: Option \'--port\' argument is ambiguous. Did you forget to specify the option argument for \'--port\'? To specify an option argument starting with a dash use \'--port=-XYZ\'. (see --help)\n')
   t.same([fixtures.code, fixtures.stdout], [2, ''])
   t.match(fixtures.stderr, new RegExp(`^flashback-mock: ${pretty}(:\\d+:\\d+)?: not valid JSON \\([^\\n]+\\)\\n$`), 'one line, though the parser quotes several')
+  // The bundle's precompiled fixture checker knows the date-time format (the build gives Ajv src/formats.ts).
+  t.same([dated.code, dated.stdout, dated.stderr], [2, '', `flashback-mock: ${date}: $.repos[0].createdAt must match format "date-time"\n`])
   t.same([clash.code, clash.stderr], [2, `flashback-mock: ${DEFAULT_FIXTURES_PATH}: $.tokens[0].token is the admin token; give the admin token (--admin-token, FLASHBACK_MOCK_ADMIN_TOKEN) another value\n`], 'an admin token that is also a fixture token')
 })
 

@@ -103,7 +103,8 @@ t.test('cross-reference rules: unique ids, keys and tokens; tokens name known re
       f.repos[0].apiKeys.push({ ...f.repos[0].apiKeys[0], id: 'key-a2', key: 'k-a2' })
       f.repos[1].apiKeys = [{ ...f.repos[0].apiKeys[0], id: 'key-b1', key: 'k-b1' }, { ...f.repos[0].apiKeys[0], id: 'key-b2', key: 'k-a2' }]
     }, '$.repos[1].apiKeys[1].key duplicates the key "k-a2" at $.repos[0].apiKeys[1].key'],
-    [(f) => { f.tokens.push({ token: 'third', repos: '*' }, { token: 'third', repos: '*' }) }, '$.tokens[3].token duplicates the token "third" at $.tokens[2].token']
+    [(f) => { f.tokens.push({ token: 'third', repos: '*' }, { token: 'third', repos: '*' }) }, '$.tokens[3].token duplicates the token "third" at $.tokens[2].token'],
+    [(f) => { f.repos[0].apiKeys.push({ ...f.repos[0].apiKeys[0], key: 'k-2' }, { ...f.repos[0].apiKeys[0], key: 'k-3' }) }, '$.repos[0].apiKeys[1].id duplicates the key id "key-a1" at $.repos[0].apiKeys[0].id']
   ]
   for (const [mutate, message] of cases) {
     const data = testFixtures()

@@ -49,12 +49,24 @@ t.test('date-time: valid and invalid timestamps, each as ajv-formats answers', a
     ['2026-01-01T00:0x:00.000Z', false],
     ['2026-01-01T00:00:0xZ', false],
     ['٢٠٢٦-01-01T00:00:00Z', false], // digits, but not ASCII ones
+    ['2026-01-01T0::00:00Z', false], // ':' is the character after '9'
+    ['2026-01-01T00:00:00.:Z', false],
+    ['2026-01-01T00:00:00.123', false],
+    ['2026-01-01T00:00:00.1aZ', false],
     ['yesterday', false],
     ['', false]
   ]
   for (const [value, valid] of cases) {
     t.equal(isDateTime(value), valid, value)
     t.equal(ajvDateTime(value), valid, `ajv-formats: ${value}`)
+  }
+})
+
+t.test('date-time: the last day of each month is valid, the day after it is not', async (t) => {
+  for (const [i, last] of [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31].entries()) {
+    const month = String(i + 1).padStart(2, '0')
+    t.equal(isDateTime(`2026-${month}-${last}T00:00:00Z`), true, `2026-${month}-${last}`)
+    t.equal(isDateTime(`2026-${month}-${last + 1}T00:00:00Z`), false, `2026-${month}-${last + 1}`)
   }
 })
 
