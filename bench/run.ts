@@ -1,7 +1,7 @@
 // `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
 // and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
 // table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference,
-// each run measured after a warm-up of its own; start-up to the first 200 on /health (median of 10; the CLI also
+// each server warmed up first; start-up to the first 200 on /health (median of 10; the CLI also
 // without its compile cache); idle RSS and RSS after the load; then memory over 100,000 creates and 300,000 mixed
 // requests (scripts/soak.ts on the bundle). Servers alternate (reference, mock, reference…) over 2 rounds; figures
 // are medians. --smoke (CI): one short round and a short soak, nothing asserted, nothing written.
@@ -16,11 +16,12 @@ import { promisify } from 'node:util'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const smoke = process.argv.includes('--smoke')
-const DURATION = smoke ? 0.5 : 1.5
-// Each run is measured after a warm-up of its own (same scenario and connections, not counted), for every server
-// alike: V8 optimises a server's hot code in its first thousands of requests, and the mock has far more code to
-// optimise than a bare reference, so a cold run measured that, not the steady state a load test sees.
-const WARMUP = smoke ? 0.2 : 0.5
+const DURATION = smoke ? 0.5 : 2
+// Each server, once started and its idle RSS read, gets a warm-up that is not measured: WARMUP s of create-key
+// requests at 10 connections, every server alike. V8 optimises a server's hot code in its first thousands of
+// requests, and the mock has far more code to optimise than a bare reference: without it, the first run measured
+// that, not the steady state a load test sees. (autocannon's own warm-up, per run, added a second to each of the 54.)
+const WARMUP = smoke ? 0.2 : 1
 const ROUNDS = smoke ? 1 : 2
 const STARTS = smoke ? 2 : 10
 const run = promisify(execFile)
@@ -78,7 +79,7 @@ async function stop ({ child }: Started): Promise<void> {
 
 const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
 
-interface Scenario { name: string, method: string, path: string, body?: string, token?: string, connections: number }
+interface Scenario { name: string, method: string, path: string, body?: string, token?: string, connections: number, warmUp?: true }
 const json = { 'content-type': 'application/json' }
 const SCENARIOS: Scenario[] = [
   ...(smoke ? [10] : [10, 50, 100]).map((connections) => ({ name: 'create key', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"bench","accessType":"WRITE"}', connections })),
@@ -99,8 +100,7 @@ async function load (url: string, s: Scenario): Promise<Load> {
     url: `${url}${s.path}`,
     method: s.method,
     connections: s.connections,
-    duration: DURATION,
-    warmup: { connections: s.connections, duration: WARMUP },
+    duration: s.warmUp === true ? WARMUP : DURATION,
     headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
     ...(s.body === undefined ? {} : { body: s.body })
   }
@@ -133,6 +133,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const started = await start(server, logFile)
     memory.set(server.name, memory.get(server.name) ?? { idle: [], loaded: [] })
     memory.get(server.name)?.idle.push(rss(started.child.pid as number))
+    await load(started.url, { ...(SCENARIOS[0] as Scenario), connections: 10, warmUp: true })
     for (const s of SCENARIOS.filter((s) => server.only === undefined || server.only.includes(s.name))) {
       const key = `${s.name} @${s.connections}`
       if (!results.has(key)) results.set(key, new Map())
@@ -183,7 +184,7 @@ for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
   const mem = m === undefined ? '– | – | –' : `${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)}`
   lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${mem} |`)
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run after a ${WARMUP} s warm-up, ${ROUNDS} rounds, medians`
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, each server warmed up first (${WARMUP} s of create key), ${ROUNDS} rounds, medians`
 const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.js, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')
 process.stdout.write(`${table}\n`)
 if (!smoke) {
