@@ -68,7 +68,8 @@ function sendInjected (reply: FastifyReply, status: number, body: unknown): Fast
  * 2. then the `Prefer` header: `delay=` waits that long; `code=` answers that status with the route's documented
  *    example, if the route documents it as an error (400 or above); otherwise it is ignored, as Prism does.
  * The two delays add up to at most `MAX_DELAY_MS`. Waits end early when the app closes, so a long delay never
- * holds `app.close()`. A request whose client hung up during a delay still runs, and is journaled with status 0.
+ * holds `app.close()`. A request whose client hung up during a delay still runs when the delay ends, and is then
+ * journaled with status 0.
  */
 const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('faults', createFaults(() => app.randomSource.draw()))
