@@ -25,7 +25,7 @@ COPY fixtures ./fixtures
 COPY --from=build /app/dist ./dist
 # V8's code cache for the bundle (issue 13, src/compile-cache.ts): written by a first start, here, so a container's
 # start reads the compiled code instead of compiling the bundle's JavaScript again. Made as root, read by node.
-RUN node -e "const c = require('node:child_process').spawn(process.execPath, ['dist/cli.js', '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] }); c.stdout.on('data', (d) => { if (String(d).includes('listening on')) c.kill('SIGTERM') }); c.on('exit', (code) => process.exit(code ?? 1))" && ls dist/.compile-cache/*.cache
+RUN node -e "const c = require('node:child_process').spawn(process.execPath, ['dist/cli.cjs', '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] }); c.stdout.on('data', (d) => { if (String(d).includes('listening on')) c.kill('SIGTERM') }); c.on('exit', (code) => process.exit(code ?? 1))" && ls dist/.compile-cache/*.cache
 USER node
 EXPOSE 3000
 # node, not curl (slim images have none), on $PORT, so a container moved to another port stays healthy.
@@ -33,4 +33,4 @@ EXPOSE 3000
 # --start-interval); each check costs about 0.15 CPU-seconds. Override with docker run --health-interval.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 CMD ["node", "dist/healthcheck.js"]
 # node is PID 1 and handles SIGTERM and SIGINT itself (close-with-grace), so docker stop is quick.
-CMD ["node", "dist/cli.js"]
+CMD ["node", "dist/cli.cjs"]

@@ -111,7 +111,7 @@ async function load (url: string, s: Scenario, duration = DURATION): Promise<Loa
 const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
 const fixtures = writeFixtures(dir)
 // As shipped: the CLI, default (info) logging into a file, the journal on.
-const MOCK: Server = { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
+const MOCK: Server = { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.cjs'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
 const SERVERS: Server[] = [
   { name: 'bare node:http, randomBytes ids (reference)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'random', fixtures, String(port)] },
   { name: 'bare node:http, pooled ids (the limit)', command: (port) => [join(ROOT, 'bench', 'reference-server.mjs'), 'pooled', fixtures, String(port)] },
@@ -160,7 +160,7 @@ for (let i = 0; i < STARTS; i++) {
 // their slopes. 300,000, not the 1,000,000 of `npm run soak`, which alone takes over 3 minutes here: the bench
 // must finish in 5.
 const SOAK = smoke ? { requests: 5_000, creates: 1_000 } : { requests: 300_000, creates: 100_000 }
-const soak = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'soak.ts'), String(SOAK.requests), '--creates', String(SOAK.creates), '--cli', join(ROOT, 'dist', 'cli.js')], { cwd: ROOT, maxBuffer: 1 << 20 })
+const soak = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'soak.ts'), String(SOAK.requests), '--creates', String(SOAK.creates), '--cli', join(ROOT, 'dist', 'cli.cjs')], { cwd: ROOT, maxBuffer: 1 << 20 })
   .then(({ stdout }) => stdout, (err: { stdout?: string, message: string }) => `${err.stdout ?? ''}soak failed: ${err.message}\n`)
 
 const [ref, limit] = SERVERS.map((s) => s.name) as [string, string]
@@ -186,7 +186,7 @@ for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
   lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${mem} |`)
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, each server warmed up first (${WARMUP} s of create key), ${ROUNDS} rounds, medians`
-const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.js, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')
+const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.cjs, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')
 process.stdout.write(`${table}\n`)
 if (!smoke) {
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the bundled CLI, info logging into a file, the journal on) against two bare node:http servers doing the same create-key work, and a minimal Fastify route (the create-key route with its schemas, nothing else). Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)

@@ -1,10 +1,10 @@
 // `npm run build`: bundles the server with esbuild (issue 13). Loading hundreds of ESM and CommonJS files was about
 // 300 ms of the CLI's start; one bundle loads in one read.
 //   tsx scripts/build.ts [--outdir DIR] [--sourcemap] [--packages-outside]
-// - dist/cli.js: the bin, and dist/cli-main.cjs: the command line it runs, one CommonJS bundle with the server, so the
-//   bin can run it with V8's code cache (src/compile-cache.ts). The server's code, Fastify's included, runs only once
-//   the settings are good, so --help and --version never run it; the terminal log (src/pretty-log.ts) and js-yaml
-//   run when needed.
+// - dist/cli.cjs: the bin, and dist/cli-main.cjs: the command line it runs, one CommonJS bundle with the server, so the
+//   bin can run it with V8's code cache (src/compile-cache.ts); both CommonJS, so Node skips its ES module loader. The
+//   server's code, Fastify's included, runs only once the settings are good, so --help and --version never run it;
+//   the terminal log (src/pretty-log.ts) and js-yaml run when needed.
 // - dist/index.js: the package entry (`startMockServer`), one ES module; dist/healthcheck.js, the image's HEALTHCHECK.
 // The package's type declarations (dist/*.d.ts) come from tsc, which `npm run build` runs after this.
 // Left outside the bundle, loaded from node_modules: pino-pretty (on a terminal only) and @fastify/swagger-ui (on the
@@ -81,14 +81,14 @@ await Promise.all([
   build({
     ...common,
     format: 'esm',
-    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/healthcheck.ts'],
+    entryPoints: ['src/index.ts', 'src/healthcheck.ts'],
     // The bundled CommonJS packages (Fastify, pino, Ajv…) call require() for Node's built-in modules.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
   }),
   build({
     ...common,
     format: 'cjs',
-    entryPoints: ['src/cli-main.ts'],
+    entryPoints: ['src/cli.ts', 'src/cli-main.ts'],
     outExtension: { '.js': '.cjs' },
     // import() of a package outside the bundle (the docs UI) as require(): the bundle runs as a vm.Script, whose
     // import() needs a loader Node 20 only has as an experimental feature, with a warning.

@@ -2,8 +2,8 @@
 // Phase 1: creates only, so the store grows: bytes per stored key = the heap slope. Phase 2: lists, updates,
 // 401s and 400s (the store stays the same size): heap and RSS after a full GC must stay flat; the slope is
 // reported in bytes per request. Samples every SAMPLE requests.
-// Usage: tsx scripts/soak.ts [total] [--cli dist/cli.js] [--creates N] (default 1,000,000 mixed requests after a tenth
-// as many creates, at most 100,000, on the built CLI, dist/cli.js, which `npm run soak` builds first; CI runs 20,000).
+// Usage: tsx scripts/soak.ts [total] [--cli dist/cli.cjs] [--creates N] (default 1,000,000 mixed requests after a tenth
+// as many creates, at most 100,000, on the built CLI, dist/cli.cjs, which `npm run soak` builds first; CI runs 20,000).
 // Exit 1 if the phase-2 slope is over MAX_SLOPE bytes per request.
 import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
@@ -22,7 +22,7 @@ const BATCH = 500
  */
 const MAX_SLOPE = 100
 
-const cli = values.cli ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+const cli = values.cli ?? fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))
 const probe = fileURLToPath(new URL('../test/probes/report-heap.ts', import.meta.url))
 const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, cli, '--port', '0', '--log-level', 'warn', '--journal-size', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] })
 let out = ''

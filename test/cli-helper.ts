@@ -1,4 +1,4 @@
-// Starts the CLI as a child process with plain node: the bundle the package ships (dist/cli.js), built by the same
+// Starts the CLI as a child process with plain node: the bundle the package ships (dist/cli.cjs), built by the same
 // script into dist-test/bundle with source maps (`npm test` builds it first). The child inherits tap's coverage hook
 // through NODE_OPTIONS, so these runs count towards coverage, mapped back to src/ by the source maps.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -8,8 +8,8 @@ import type { Test } from 'tap'
 import type { Readable } from 'node:stream'
 import { waitUntil, within } from './helper.js'
 
-/** The bundled CLI: dist/cli.js as the package ships it, with source maps. */
-export const CLI = fileURLToPath(new URL('../bundle/cli.js', import.meta.url))
+/** The bundled CLI: dist/cli.cjs as the package ships it, with source maps. */
+export const CLI = fileURLToPath(new URL('../bundle/cli.cjs', import.meta.url))
 /** The bundled HEALTHCHECK script, dist/healthcheck.js. */
 export const HEALTHCHECK = fileURLToPath(new URL('../bundle/healthcheck.js', import.meta.url))
 /** How long a CLI may take to start, answer or exit before a test gives up, in ms: generous, for a busy machine. */

@@ -1,4 +1,4 @@
-// The real CLI (dist/cli.js) as a child process: settings, fixture errors, the ready line, a real socket, signals.
+// The real CLI (dist/cli.cjs) as a child process: settings, fixture errors, the ready line, a real socket, signals.
 // Every wait is on an event (a log line, a socket's close, the process's close), each with its own time-out.
 import t from 'tap'
 import { connect, createServer } from 'node:net'
@@ -44,8 +44,8 @@ t.test('issue 13: the first server start writes V8\'s code cache next to the bun
   // so node_modules and package.json's imports resolve as they do for it. The maps keep coverage on src/.
   const dir = mkdtempSync(join(dirname(CLI), '..', 'cache-check-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  for (const file of ['cli.js', 'cli.js.map', 'cli-main.cjs', 'cli-main.cjs.map']) copyFileSync(join(dirname(CLI), file), join(dir, file))
-  const cli = join(dir, 'cli.js')
+  for (const file of ['cli.cjs', 'cli.cjs.map', 'cli-main.cjs', 'cli-main.cjs.map']) copyFileSync(join(dirname(CLI), file), join(dir, file))
+  const cli = join(dir, 'cli.cjs')
   const cacheDir = join(dir, '.compile-cache')
   const files = (): string[] => { try { return readdirSync(cacheDir) } catch { return [] } }
   // The cache is written right after the ready line, so a stopped server has written it. These runs are left out of

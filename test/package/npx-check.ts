@@ -27,7 +27,7 @@ const npx = (args: string[]): Promise<{ stdout: string }> => run('npx', ['--no-i
 
 t.test('the tarball holds only what running needs: the built JavaScript and its types, the fixtures, the docs', async (t) => {
   const files = (info as { files: Array<{ path: string }> }).files.map((f) => f.path)
-  t.ok(files.includes('dist/cli.js') && files.includes('dist/cli-main.cjs') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the CLI and the package entry')
+  t.ok(files.includes('dist/cli.cjs') && files.includes('dist/cli-main.cjs') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the CLI and the package entry')
   t.ok(files.includes('fixtures/default.json') && files.includes('fixtures/fixtures.schema.json'), 'the bundled fixtures')
   t.ok(['package.json', 'README.md', 'LICENSE'].every((f) => files.includes(f)))
   const extra = files.filter((f) => !/^dist\/.*\.(js|cjs|d\.ts)$/.test(f) && !f.startsWith('fixtures/') && !['package.json', 'README.md', 'LICENSE', 'dist/cli-main.cjs.LEGAL.txt'].includes(f))
