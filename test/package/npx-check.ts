@@ -43,7 +43,11 @@ t.test('npx flashback-mock --version and --help', async (t) => {
 })
 
 t.test('npx flashback-mock serves the bundled fixtures and the docs UI, and stops on SIGTERM', async (t) => {
-  const child = spawn(join(app, 'node_modules', '.bin', 'flashback-mock'), ['--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Which of Node's built-in modules the process loaded, written as it exits (process.moduleLoadList).
+  const modules = join(dir, 'modules.json')
+  const preload = join(dir, 'modules.cjs')
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(modules)}, JSON.stringify(process.moduleLoadList)))`)
+  const child = spawn(join(app, 'node_modules', '.bin', 'flashback-mock'), ['--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } })
   t.teardown(() => { child.kill('SIGKILL') })
   let out = ''
   child.stdout.on('data', (chunk) => { out += chunk })
@@ -64,4 +68,7 @@ t.test('npx flashback-mock serves the bundled fixtures and the docs UI, and stop
   const cache = readdirSync(join(installed, '.compile-cache'))
   t.same(cache.map((f) => /^cli-main\.cjs-[0-9a-f]{16}\.cache$/.test(f)), [true], 'V8\'s code cache, written next to the bundle by the first start')
   t.ok(readFileSync(join(installed, 'cli-main.cjs')).every((byte) => byte < 0x80), 'the bundle is ASCII, so V8 keeps its source at one byte per character')
+  const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[]
+  t.ok(loaded.includes('NativeModule http'), 'the built-in modules loaded are listed')
+  t.same(['https', 'http2', 'tls'].filter((name) => loaded.includes(`NativeModule ${name}`)), [], 'https, http2 and tls are never loaded: the build makes Fastify\'s require of them lazy')
 })
