@@ -237,6 +237,14 @@ t.test('an uncaught error is logged, in-flight work is closed, and the exit code
   t.match(server.logs.at(-1), { level: 50, msg: 'shutting down after an unexpected error', err: { message: 'injected failure' } })
 })
 
+t.test('an unexpected error before the server listens (--watch cannot watch) is printed and exits 1, even when unhandled rejections only warn', async (t) => {
+  const probe = fileURLToPath(new URL('./probes/watch-fails.js', import.meta.url))
+  const { code, stderr, stdout } = await runCli(['--port', '0', '--watch'], {}, ['--import', probe, '--unhandled-rejections=warn'])
+  t.equal(code, 1)
+  t.match(stderr, /ENOSPC: System limit for number of file watchers reached/)
+  t.notMatch(stdout, /listening on/)
+})
+
 t.test('--watch: a valid edit is served, an invalid one logs its JSON path while the old state is served, a fix is served', async (t) => {
   const fixtures = join(t.testdir(), 'watched.json')
   const doc = JSON.parse(readFileSync(DEFAULT_FIXTURES_PATH, 'utf8')) as { repos: Array<{ name: string, storageType: string }> }
