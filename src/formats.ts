@@ -16,14 +16,24 @@ function digits (value: string, start: number, end: number): number {
 }
 
 /**
+ * The UTC form with a day of the month up to 28, which every month has, and the second below 59 or 59 without a
+ * fraction: valid whatever the year. A regular expression runs as native code from its first use, where the
+ * digit-by-digit check below runs in V8's interpreter during most of a start: 10,103 timestamps took 10 ms in a fresh
+ * process with that check alone, 2.7 ms with this first (medians of 6 runs; issue 13).
+ */
+const COMMON_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:(?:(?:[0-4]\d|5[0-8])(?:\.\d+)?|59)Z$/
+
+/**
  * Whether a string is an RFC 3339 `date-time` with a time zone, as ajv-formats' full `date-time` decides. The UTC form
- * every timestamp here has (`2026-01-15T09:30:00.000Z`, fraction optional) is checked without a regular expression or
- * an array; any other string, and one out of range, goes to ajv-formats' function. ajv-formats' check of every
- * timestamp took 6% of the CLI's start with a 10,000-key fixture file (issue 13).
+ * every timestamp here has (`2026-01-15T09:30:00.000Z`, fraction optional) is checked by `COMMON_UTC`, then, for the
+ * days after the 28th, without a regular expression or an array; any other string, and one out of range, goes to
+ * ajv-formats' function. ajv-formats' check of every timestamp took 6% of the CLI's start with a 10,000-key fixture
+ * file (issue 13).
  * @param value any string
  * @returns true for a valid date-time, false otherwise (never throws)
  */
 function isDateTime (value: string): boolean {
+  if (COMMON_UTC.test(value)) return true
   const n = value.length
   const utc = n >= 20 && value[4] === '-' && value[7] === '-' && value[10] === 'T' && value[13] === ':' && value[16] === ':' && value[n - 1] === 'Z' &&
     (n === 20 || (n > 21 && value[19] === '.' && digits(value, 20, n - 1) !== -1))
