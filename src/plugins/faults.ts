@@ -7,13 +7,20 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHa
 import { addRouteHook } from '../route-hooks.js'
 import { createFaults, type Faults } from '../faults.js'
 import { MAX_DELAY_MS } from '../schemas/control.js'
-import { isOwnPath, requestTarget } from '../request-target.js'
+import { isOwnPath, openApiRoute, requestTarget } from '../request-target.js'
 import { WWW_AUTHENTICATE } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The fault rules of this app instance. */
     faults: Faults
+    /**
+     * Why a fault rule could never fire: its `path` matches no route of the emulated API (neither a route pattern such
+     * as `/repo/{repoId}/apikey` nor a path one matches, as sent), or no route at that path takes its `method`;
+     * undefined when some route matches, or the rule has no path. The message names the field and what was expected,
+     * for a 400.
+     */
+    faultTargetProblem (rule: { method?: string, path?: string }): string | undefined
   }
   interface FastifyRequest {
     /** Id of the fault rule that fired on this request, for the journal. */
@@ -117,9 +124,35 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
   // route must be added after this plugin. @fastify/cors's preflight route (OPTIONS *) is added before it, so CORS
   // preflights are never faulted, as the journal leaves them out: a rule's `times` is spent on the request the page
   // makes.
+  // The routes of the emulated API, so a rule that could never fire (a typo in its path) is refused, not kept silently.
+  const routes: Array<{ methods: string[], pattern: string, path: RegExp }> = []
   app.addHook('onRoute', (route) => {
-    if (!isOwnPath(route.url)) addRouteHook(route, 'preHandler', hook)
+    if (isOwnPath(route.url)) return
+    addRouteHook(route, 'preHandler', hook)
+    routes.push({ methods: [route.method].flat(), pattern: openApiRoute(route.url), path: routePath(route.url) })
   })
+  app.decorate('faultTargetProblem', ({ method, path }: { method?: string, path?: string }) => {
+    // Without a path, any route may match: each method a rule may name (FAULT_METHODS) has one.
+    if (path === undefined) return undefined
+    // A path with `{…}` is a route pattern, and must be one exactly (`{repo}` for `{repoId}` would never match).
+    const atPath = routes.filter((route) => route.pattern === path || (!/[{}]/.test(path) && route.path.test(path)))
+    if (atPath.length === 0) {
+      return `body/path ${JSON.stringify(path)} matches no route of the emulated API; expected a route pattern such as /repo/{repoId}/apikey, or a path one matches (the OpenAPI document lists them)`
+    }
+    if (method !== undefined && !atPath.some((route) => route.methods.includes(method))) {
+      const methods = [...new Set(atPath.flatMap((route) => route.methods))].sort()
+      return `body/method ${method}: no route at ${path} takes it; expected one of ${methods.join(', ')}`
+    }
+    return undefined
+  })
+}
+
+/**
+ * What paths a Fastify route pattern matches: `/repo/:repoId/apikey` as `^/repo/[^/]+/apikey$` (a parameter is a
+ * segment). The emulated API has no wildcard routes: a `*` is taken as written.
+ */
+function routePath (pattern: string): RegExp {
+  return new RegExp(`^${pattern.split(/(:\w+)/).map((part) => part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('')}$`)
 }
 
 export default fp(faultsPlugin, { name: 'faults', fastify: '5.x', dependencies: ['store', 'journal'] })

@@ -211,7 +211,7 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
       ...common,
       operationId: 'addFault',
       summary: 'Add a fault rule',
-      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth and validation, to known routes only (never to /__mock, /health, /openapi.*, /docs or CORS preflights), so a 401, 403, 404 or 400 the client should get is never hidden; they replace the handler. They are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules and counts ids from fault-1 again. delayMs is at most ${MAX_DELAY_MS} ms; at most ${MAX_FAULT_RULES} rules. A request whose client hangs up during the delay still runs when the delay ends (a create creates) and is then journaled with status 0. Unknown fields are a 400.`,
+      description: `Requests to the emulated API that match method and path (exact, or a route pattern) are delayed by delayMs, then dropped (the socket destroyed, no answer) or answered with status and body, or let through. Rules apply after auth and validation, to known routes only (never to /__mock, /health, /openapi.*, /docs or CORS preflights), so a 401, 403, 404 or 400 the client should get is never hidden; they replace the handler. They are tried in the order added; the first that fires wins. times counts down, then the rule expires; probability draws from the seeded source when --seed is set. Reset clears the rules and counts ids from fault-1 again. delayMs is at most ${MAX_DELAY_MS} ms; at most ${MAX_FAULT_RULES} rules. A request whose client hangs up during the delay still runs when the delay ends (a create creates) and is then journaled with status 0. Unknown fields are a 400, and so are a path that no route of the emulated API matches (a route pattern, or a path one matches) and a method no route at that path takes: such a rule could never fire.`,
       body: ref(FaultRuleInputSchema),
       response: {
         200: jsonResponse(FaultAddedSchema, 'The rule added', {
@@ -230,6 +230,8 @@ const controlRoutes: FastifyPluginAsyncTypebox<ControlOptions> = async (app, { a
     if (body.status === undefined && body.delayMs === undefined && body.drop !== true) throw new ControlValidationError('body must have status, delayMs or drop: true; a rule that does nothing is a mistake')
     if (body.drop === true && body.status !== undefined) throw new ControlValidationError('body/drop and body/status exclude each other: a dropped connection has no answer')
     if (body.path !== undefined && isOwnPath(body.path)) throw new ControlValidationError(`body/path ${body.path} is the mock's own route, which fault rules never touch`)
+    const unreachable = app.faultTargetProblem(body)
+    if (unreachable !== undefined) throw new ControlValidationError(unreachable)
     if (!sendable(body.body)) throw new ControlValidationError('body/body is nested too deeply to send')
     if (app.faults.size() >= MAX_FAULT_RULES) throw new ControlValidationError(`at most ${MAX_FAULT_RULES} fault rules at once: remove some first`)
     return { success: true as const, fault: app.faults.add(body) }

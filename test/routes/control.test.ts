@@ -234,6 +234,22 @@ t.test('POST /__mock/faults adds a rule, GET lists it, DELETE removes one or all
   t.equal((await call(app, { method: 'GET', url: '/repo' })).statusCode, 200)
 })
 
+t.test('a fault rule\'s path is a route pattern or a path a route matches, as sent (percent-encoded too); HEAD goes with GET', async (t) => {
+  const app = await build(t)
+  const rules = [
+    { path: '/repo/{repoId}/apikey/{keyId}', method: 'DELETE' },
+    { path: '/repo/repo-photos/apikey', method: 'POST' },
+    { path: '/repo/a%2Fb/apikey/k%20 1', method: 'PUT' },
+    { path: '/repo', method: 'HEAD' },
+    { method: 'PUT' }
+  ]
+  for (const rule of rules) {
+    const res = await app.inject({ method: 'POST', url: '/__mock/faults', payload: { status: 503, ...rule } })
+    t.equal(res.statusCode, 200, JSON.stringify(rule))
+  }
+  t.equal((await app.inject('/__mock/faults')).json().faults.length, rules.length)
+})
+
 t.test('a fault rule that cannot work is a 400 naming the field, and no rule is added', async (t) => {
   const app = await build(t)
   const cases: Array<[unknown, string]> = [
@@ -244,6 +260,12 @@ t.test('a fault rule that cannot work is a 400 naming the field, and no rule is 
     [{ status: 500, path: '/repo?workspaceId=ws-1' }, 'body/path must match pattern "^/[^?#]*$"'],
     [{ status: 500, path: '/health' }, 'body/path /health is the mock\'s own route, which fault rules never touch'],
     [{ status: 500, path: '/__mock/reset' }, 'body/path /__mock/reset is the mock\'s own route, which fault rules never touch'],
+    [{ status: 500, path: '/rep/{repoId}/apikey' }, 'body/path "/rep/{repoId}/apikey" matches no route of the emulated API; expected a route pattern such as /repo/{repoId}/apikey, or a path one matches (the OpenAPI document lists them)'],
+    [{ status: 500, path: '/repo/{repo}/apikey' }, 'body/path "/repo/{repo}/apikey" matches no route of the emulated API; expected a route pattern such as /repo/{repoId}/apikey, or a path one matches (the OpenAPI document lists them)'],
+    [{ status: 500, path: '/repo/repo-photos/apikey/' }, 'body/path "/repo/repo-photos/apikey/" matches no route of the emulated API; expected a route pattern such as /repo/{repoId}/apikey, or a path one matches (the OpenAPI document lists them)'],
+    [{ status: 500, path: '/' }, 'body/path "/" matches no route of the emulated API; expected a route pattern such as /repo/{repoId}/apikey, or a path one matches (the OpenAPI document lists them)'],
+    [{ status: 500, method: 'DELETE', path: '/repo' }, 'body/method DELETE: no route at /repo takes it; expected one of GET, HEAD, POST'],
+    [{ status: 500, method: 'PUT', path: '/repo/{repoId}/apikey' }, 'body/method PUT: no route at /repo/{repoId}/apikey takes it; expected one of GET, HEAD, POST'],
     [{ status: 500, times: 1e20 }, 'body/times must be at most 1000000000'],
     [{ method: 'POST' }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
     [{ drop: false }, 'body must have status, delayMs or drop: true; a rule that does nothing is a mistake'],
