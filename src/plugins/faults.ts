@@ -120,12 +120,12 @@ const faultsPlugin: FastifyPluginAsync = async (app) => {
     if (app.faults.isEmpty() && request.headers.prefer === undefined) done()
     else inject(request, reply).then(() => { done() }, done)
   }
+  // The routes of the emulated API, so a rule that could never fire (a typo in its path) is refused, not kept silently.
+  const routes: Array<{ methods: string[], pattern: string, path: RegExp }> = []
   // A hook of each route of the emulated API, added as the route is: the others never pay for it (issue 13). So a
   // route must be added after this plugin. @fastify/cors's preflight route (OPTIONS *) is added before it, so CORS
   // preflights are never faulted, as the journal leaves them out: a rule's `times` is spent on the request the page
   // makes.
-  // The routes of the emulated API, so a rule that could never fire (a typo in its path) is refused, not kept silently.
-  const routes: Array<{ methods: string[], pattern: string, path: RegExp }> = []
   app.addHook('onRoute', (route) => {
     if (isOwnPath(route.url)) return
     addRouteHook(route, 'preHandler', hook)
