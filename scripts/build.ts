@@ -71,12 +71,12 @@ const LAZY_BUILTINS = [
 const lazyBuiltins: Plugin = {
   name: 'lazy-builtins',
   setup (b) {
-    const found = new Set<string>()
+    const found = new Set<typeof LAZY_BUILTINS[number]>()
     b.onResolve({ filter: /^node:/ }, ({ path, importer, namespace }) => {
       if (namespace === 'lazy-builtin') return undefined
       const lazy = LAZY_BUILTINS.find((entry) => entry.module === path && entry.importer.test(importer))
       if (lazy === undefined) return undefined
-      found.add(`${path} ${lazy.importer.source}`)
+      found.add(lazy)
       return { path, namespace: 'lazy-builtin' }
     })
     b.onLoad({ filter: /^/, namespace: 'lazy-builtin' }, ({ path }) => ({
@@ -84,7 +84,7 @@ const lazyBuiltins: Plugin = {
       loader: 'js'
     }))
     b.onEnd(() => {
-      const missing = LAZY_BUILTINS.filter(({ importer, module }) => !found.has(`${module} ${importer.source}`))
+      const missing = LAZY_BUILTINS.filter((entry) => !found.has(entry))
       if (missing.length > 0) throw new Error(`lazy-builtins: not required as expected: ${missing.map(({ importer, module }) => `${module} by ${importer.source}`).join(', ')}`)
     })
   }

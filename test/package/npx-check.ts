@@ -12,17 +12,17 @@ import { waitUntil, within } from '../helper.js'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const run = promisify(execFile)
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
-const npm = async (args: string[], cwd: string): Promise<string> => (await run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout
+const npm = async (args: string[], cwd: string): Promise<{ stdout: string, stderr: string }> => run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 })
 t.setTimeout(600_000)
 
 const dir = t.testdir({ packed: {}, app: {} })
 const packed = join(dir, 'packed')
 // prepack builds dist/ from a clean folder first.
-const [info] = JSON.parse(await npm(['pack', '--json', '--pack-destination', packed], ROOT)) as Array<{ filename: string, files: Array<{ path: string }>, size: number, unpackedSize: number }>
+const [info] = JSON.parse((await npm(['pack', '--json', '--pack-destination', packed], ROOT)).stdout) as Array<{ filename: string, files: Array<{ path: string }>, size: number, unpackedSize: number }>
 const tarball = join(packed, (info as { filename: string }).filename)
 const app = join(dir, 'app')
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'empty-project', private: true }))
-const install = await run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: app, maxBuffer: 64 * 1024 * 1024 })
+const install = await npm(['install', '--no-audit', '--no-fund', tarball], app)
 const npx = (args: string[]): Promise<{ stdout: string }> => run('npx', ['--no-install', 'flashback-mock', ...args], { cwd: app })
 
 t.test('the tarball holds only what running needs: the built JavaScript and its types, the fixtures, the docs', async (t) => {
