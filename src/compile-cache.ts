@@ -22,6 +22,24 @@ export interface CachedModule<T> {
 }
 
 /**
+ * Compiles a CommonJS file wrapped as Node wraps it, with the cached code from `cacheDir` when V8 takes it. A function of
+ * its own, so the file's bytes and the cache's are garbage before the file runs. Held by the caller's frame while the
+ * bundle ran (its start allocates enough for several young-generation collections), they were promoted to the old
+ * generation and kept until a full collection: 2.7 MB of buffers in the idle CLI, 1.5 MB of its RSS (issue 13).
+ */
+function compile (file: string, cacheDir: string): { script: Script, cached: boolean, cacheFile: string } {
+  const source = readFileSync(file)
+  const key = createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 16)
+  const cacheFile = join(cacheDir, `${basename(file)}-${key}.cache`)
+  let cachedData: Buffer | undefined
+  try {
+    cachedData = readFileSync(cacheFile)
+  } catch {}
+  const script = new Script(Module.wrap(source.toString()), { filename: file, cachedData })
+  return { script, cached: cachedData !== undefined && !script.cachedDataRejected, cacheFile }
+}
+
+/**
  * Runs a CommonJS file as `require` would, with V8's code cache: compiled code from an earlier run is used when V8
  * takes it (same source, Node and V8 flags), else the source is compiled. The cache is a file per source content, Node
  * version and CPU architecture in `cacheDir`, next to the code it caches, so it is trusted as much as that code;
@@ -34,15 +52,7 @@ export interface CachedModule<T> {
 export function requireCached<T> (file: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env): CachedModule<T> {
   // Turned off, the file is required as Node requires any other.
   if (env.NODE_DISABLE_COMPILE_CACHE === '1') return { exports: createRequire(file)(file) as T, cached: false, save () {} }
-  const source = readFileSync(file)
-  const key = createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 16)
-  const cacheFile = join(cacheDir, `${basename(file)}-${key}.cache`)
-  let cachedData: Buffer | undefined
-  try {
-    cachedData = readFileSync(cacheFile)
-  } catch {}
-  const script = new Script(Module.wrap(source.toString()), { filename: file, cachedData })
-  const cached = cachedData !== undefined && !script.cachedDataRejected
+  const { script, cached, cacheFile } = compile(file, cacheDir)
   const module = { exports: {} }
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void
   run(module.exports, createRequire(file), module, file, dirname(file))
