@@ -1,12 +1,14 @@
 // What the journal records of each request, and what it must never keep.
 import t from 'tap'
 import { fileURLToPath } from 'node:url'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { connect } from 'node:net'
 import { once } from 'node:events'
 import { build, bearer, call, DEV_TOKEN, waitUntil } from '../helper.js'
-import { CLI_TIMEOUT_MS, startCli } from '../cli-helper.js'
+import { CLI_TIMEOUT_MS, startCli, type CliServer } from '../cli-helper.js'
 import { countAnswers } from '../raw-socket.js'
 
 t.test('each request to the emulated API is recorded: route, params, query, body, status, answer, time', async (t) => {
@@ -92,20 +94,36 @@ t.test('journalSize 0 turns it off', async (t) => {
   t.same((await app.inject('/__mock/requests')).json(), { success: true, total: 0, requests: [] })
 })
 
+/** The preload that makes a CLI report its heap after a full GC (run it with --expose-gc). */
+const HEAP_PROBE = fileURLToPath(new URL('../probes/report-heap.js', import.meta.url))
+
+/** For a CLI started with HEAP_PROBE: a function resolving with its heap used after a full GC, in bytes. */
+function heapOf (server: CliServer): () => Promise<number> {
+  const reports = server.child.stderr as Readable
+  let text = ''
+  reports.on('data', (chunk) => { text += chunk })
+  return async () => {
+    text = ''
+    const heap = waitUntil(reports, 'data', () => /heap (\d+) rss \d+\n/.exec(text)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => text })
+    // close-with-grace takes SIGUSR1 and SIGUSR2; the probe listens for SIGWINCH.
+    server.child.kill('SIGWINCH')
+    return Number(await heap)
+  }
+}
+
+/** Heap size as a message shows it. */
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+
 t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly the last 100, and its heap stays flat', async (t) => {
-  // The CLI runs without coverage (tap's processinfo reads _TAPJS_PROCESSINFO_COVERAGE_), which would triple its time; a preload reports
-  // its heap after a full GC on SIGWINCH (close-with-grace takes SIGUSR1 and SIGUSR2).
-  const heapProbe = fileURLToPath(new URL('../probes/report-heap.js', import.meta.url))
-  const server = await startCli(t, ['--journal-size', '100', '--log-level', 'warn'], { _TAPJS_PROCESSINFO_COVERAGE_: '0' }, ['--expose-gc', '--import', heapProbe])
+  // The CLI runs without coverage (tap's processinfo reads _TAPJS_PROCESSINFO_COVERAGE_), which would triple its time.
+  const server = await startCli(t, ['--journal-size', '100', '--log-level', 'warn'], { _TAPJS_PROCESSINFO_COVERAGE_: '0' }, ['--expose-gc', '--import', HEAP_PROBE])
   const { port } = new URL(server.url)
   const socket = connect(Number(port), '127.0.0.1')
   t.teardown(() => socket.destroy())
   await once(socket, 'connect')
   // 500 pipelined at a time on one keep-alive connection: the answers are counted, not kept.
   const answered = countAnswers(socket, 'HTTP/1.1 200 ')
-  const reports = server.child.stderr as Readable
-  let stderrText = ''
-  reports.on('data', (chunk) => { stderrText += chunk })
+  const heap = heapOf(server)
   let sent = 0
   const heapAfter = async (total: number): Promise<number> => {
     while (sent < total) {
@@ -113,10 +131,7 @@ t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly 
       socket.write(batch.join(''))
       await waitUntil(socket, 'data', () => answered() === sent ? true : undefined, { ms: CLI_TIMEOUT_MS, what: `${sent} answers`, seen: () => `${answered()} answers` })
     }
-    stderrText = ''
-    const heap = waitUntil(reports, 'data', () => /heap (\d+) rss \d+\n/.exec(stderrText)?.[1], { ms: CLI_TIMEOUT_MS, what: 'a heap report', seen: () => stderrText })
-    server.child.kill('SIGWINCH')
-    return Number(await heap)
+    return heap()
   }
   const at2000 = await heapAfter(2000)
   const at20000 = await heapAfter(20000)
@@ -124,6 +139,34 @@ t.test('the CLI with --journal-size 100: after 20,000 requests it keeps exactly 
   t.equal(total, 100)
   t.same([requests[0]?.id, requests[99]?.id, requests[0]?.url, requests[99]?.url], [19901, 20000, '/repo/repo-photos/apikey?n=19901', '/repo/repo-photos/apikey?n=20000'], 'the last 100 of 20,000')
   const growth = (at20000 - at2000) / at2000
-  t.ok(growth < 0.1, `heap after GC grew ${(growth * 100).toFixed(1)}% from 2,000 to 20,000 requests (${(at2000 / 2 ** 20).toFixed(1)} → ${(at20000 / 2 ** 20).toFixed(1)} MiB)`)
+  t.ok(growth < 0.1, `heap after GC grew ${(growth * 100).toFixed(1)}% from 2,000 to 20,000 requests (${mib(at2000)} → ${mib(at20000)})`)
+  t.equal(await server.stop(), 0)
+})
+
+t.test('the journal does not hold an answer over 64 KiB: after 200 lists of a 1,000-key repo the heap is as it was', async (t) => {
+  const apiKeys = Array.from({ length: 1000 }, (_, i) => ({ id: `key-${i}`, name: `key ${i}`, accessType: 'READ', key: `value-${i}`, createdAt: '2026-01-01T00:00:00.000Z' }))
+  const fixtures = join(t.testdir(), 'big-repo.json')
+  writeFileSync(fixtures, JSON.stringify({
+    tokens: [{ token: 'dev-token', repos: '*' }],
+    repos: [{ id: 'repo-big', name: 'big', storageType: 'S3', mode: 'NORMAL', workspaceId: 'ws', createdAt: '2026-01-01T00:00:00.000Z', apiKeys }]
+  }))
+  const server = await startCli(t, ['--fixtures', fixtures, '--log-level', 'warn'], { _TAPJS_PROCESSINFO_COVERAGE_: '0' }, ['--expose-gc', '--import', HEAP_PROBE])
+  const heap = heapOf(server)
+  const list = async (): Promise<number> => {
+    const res = await fetch(`${server.url}/repo/repo-big/apikey`, { headers: { Authorization: 'Bearer dev-token' } })
+    return res.status === 200 ? (await res.text()).length : -res.status
+  }
+  // The first list compiles the serializer.
+  const length = await list()
+  t.ok(length > 100 * 1024, `each answer is ${length} characters`)
+  const before = await heap()
+  const lengths = new Set<number>()
+  for (let i = 0; i < 200; i++) lengths.add(await list())
+  t.same([...lengths], [length], 'the same answer 200 times')
+  const after = await heap()
+  // Holding the answers as sent would be 200 × about 140 KiB: 28 MiB.
+  t.ok(after - before < 4 * 2 ** 20, `heap after GC: ${mib(before)} before the 200 lists, ${mib(after)} after`)
+  const { total, requests } = await (await fetch(`${server.url}/__mock/requests?limit=1`)).json() as { total: number, requests: Array<{ response: unknown }> }
+  t.same([total, requests[0]?.response], [201, `[not recorded: ${length} characters, over the journal's 65536]`], 'each is recorded, with a note for its answer')
   t.equal(await server.stop(), 0)
 })
