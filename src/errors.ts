@@ -27,6 +27,9 @@ export const InvalidTokenError = answer<[string]>('FBM_INVALID_TOKEN', '%s', 401
 /** 404: no key with this id in this repo (a key of another repo is not found either). Arguments: keyId, repoId. */
 export const KeyNotFoundError = answer<[string, string]>('FBM_KEY_NOT_FOUND', 'API key "%s" not found in repo "%s"', 404)
 
+/** 400: a request its route's schema rejects. Message: the part and the field, then what was expected (`body/name is required`). */
+export const SchemaValidationError = answer<[string]>('FBM_VALIDATION', '%s', 400)
+
 /** 415: a JSON body in a charset other than UTF-8. Argument: the charset sent. */
 export const UnsupportedCharsetError = answer<[string]>('FBM_UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset "%s": send JSON as UTF-8', 415)
 
