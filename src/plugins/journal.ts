@@ -38,7 +38,7 @@ function fingerprint (authorization: string): string {
  * Plugin `journal`: decorates `app.journal` (`createJournal(size)`) and records every answered request
  * except CORS preflights and those to the mock's own routes (/__mock, /health, /openapi.*): method, URL, route pattern,
  * params, query, headers (authorization as its scheme and a fingerprint), the parsed body and, for a 2xx,
- * the JSON answer (every `secret` field redacted), the status and the time taken in ms.
+ * the JSON answer (every `secret` field redacted; none for a HEAD, which gets no body), the status and the time taken in ms.
  */
 const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { size }) => {
   // Per app: a journal read fingerprints each entry's header, and a client sends few, so a hash is rare.
@@ -80,7 +80,8 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
   if (size === 0) return
   // Callback hooks: no promise per request.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (reply.statusCode < 300 && typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('application/json')) {
+    // A HEAD answer has the GET's headers but no body (Node drops it), so its entry shows none.
+    if (reply.statusCode < 300 && request.method !== 'HEAD' && typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('application/json')) {
       request.journalResponse = payload
     }
     done(null, payload)

@@ -25,7 +25,7 @@ export const JournalEntrySchema = Type.Object({
   headers: Type.Record(Type.String(), Type.Unknown(), { description: 'Request headers; authorization is its scheme and a fingerprint (sha256:<8 hex>), never the token.' }),
   body: Type.Optional(Type.Unknown({ description: 'Parsed JSON body, if any, with every "secret" field redacted; a note instead when it is over 64 KiB, nested too deeply or not valid JSON.' })),
   status: Type.Integer({ description: 'Status of the answer; 0 when none went out: a fault rule dropped the connection, or the client hung up during a delay (the request still ran).' }),
-  response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted.' })),
+  response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted; none for a HEAD, whose answer has no body.' })),
   fault: Type.Optional(Type.String({ description: 'Id of the fault rule that fired on this request, if one did.' })),
   durationMs: Type.Number({ description: 'Time to answer, in ms.' })
 }, { $id: 'JournalEntry', description: 'A request the mock received.' })

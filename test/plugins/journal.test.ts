@@ -81,6 +81,16 @@ t.test('a body or an answer over 64 KiB, nested too deeply to walk or not valid 
   t.notMatch(res.body, /hidden-/)
 })
 
+t.test('a HEAD is recorded without an answer: its client got the headers only', async (t) => {
+  const app = await build(t)
+  const head = await call(app, { method: 'HEAD', url: '/repo/repo-a/apikey' })
+  t.same([head.statusCode, head.body], [200, ''], 'no body went out')
+  await call(app, { method: 'GET', url: '/repo/repo-a/apikey' })
+  const { requests } = (await app.inject('/__mock/requests')).json()
+  t.match(requests, [{ method: 'HEAD', status: 200 }, { method: 'GET', status: 200, response: { success: true, keys: Array } }])
+  t.notOk('response' in requests[0], 'the HEAD entry has no response')
+})
+
 t.test('the mock\'s own routes and CORS preflights are not recorded', async (t) => {
   const app = await build(t)
   for (const url of ['/health', '/openapi.json', '/openapi.yaml', '/__mock/state', '/__mock/requests?limit=1', '/%5F%5Fmock/state', '/%68ealth', '/__mock/typo']) await app.inject(url)
