@@ -1,10 +1,11 @@
 // `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
 // and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
-// table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency and ratios to each reference,
-// each server warmed up first; start-up to the first 200 on /health (median of 10; the CLI also
-// without its compile cache); idle RSS and RSS after the load; then memory over 100,000 creates and 300,000 mixed
-// requests (scripts/soak.ts on the bundle). Servers alternate (reference, mock, reference…) over 2 rounds; figures
-// are medians. --smoke (CI): one short round and a short soak, nothing asserted, nothing written.
+// table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency, the server's CPU time per
+// request and ratios to each reference, each server warmed up first; start-up to the first 200 on /health (median of
+// 10; the CLI also without its compile cache); RSS at the first 200, once idle for 30 s, and after the load; then
+// memory over 100,000 creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Servers alternate
+// (reference, mock, reference…) over 2 rounds; figures are medians. --smoke (CI): one short round and a short soak,
+// nothing asserted, nothing written.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { once } from 'node:events'
@@ -78,6 +79,11 @@ async function stop ({ child }: Started): Promise<void> {
 }
 
 const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
+/** The CPU time a process has used so far, all its threads (the event loop, GC helpers, libuv's), in µs: utime + stime of /proc/PID/stat, in 10 ms ticks. */
+const cpuMicros = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
 
 interface Scenario { name: string, method: string, path: string, body?: string, token?: string, connections: number }
 const json = { 'content-type': 'application/json' }
@@ -94,8 +100,13 @@ const SCENARIOS: Scenario[] = [
       ])
 ]
 
-interface Load { requests: number, p50: number, p99: number, p999: number, non2xx: number, errors: number }
-async function load (url: string, s: Scenario, duration = DURATION): Promise<Load> {
+interface Load { requests: number, total: number, p50: number, p99: number, p999: number, non2xx: number, errors: number, cpu: number }
+/**
+ * One autocannon run against a server, in a process of its own; `cpu` is the server's CPU time per request over the
+ * run, in µs (all threads, `cpuMicros`). On a shared machine it swings far less than req/s: another tenant's load takes
+ * CPU from the server, but the work each request needs stays the same.
+ */
+async function load ({ url, child }: Started, s: Scenario, duration = DURATION): Promise<Load> {
   const options = {
     url: `${url}${s.path}`,
     method: s.method,
@@ -104,8 +115,10 @@ async function load (url: string, s: Scenario, duration = DURATION): Promise<Loa
     headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
     ...(s.body === undefined ? {} : { body: s.body })
   }
+  const before = cpuMicros(child.pid as number)
   const { stdout } = await run(process.execPath, [join(ROOT, 'bench', 'load.mjs'), JSON.stringify(options)], { maxBuffer: 1 << 20 })
-  return JSON.parse(stdout) as Load
+  const result = JSON.parse(stdout) as Omit<Load, 'cpu'>
+  return { ...result, cpu: (cpuMicros(child.pid as number) - before) / Math.max(result.total, 1) }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
@@ -134,12 +147,12 @@ for (let round = 0; round < ROUNDS; round++) {
     memory.set(server.name, memory.get(server.name) ?? { idle: [], loaded: [] })
     memory.get(server.name)?.idle.push(rss(started.child.pid as number))
     // The warm-up, not measured: SCENARIOS[0] is create key at 10 connections.
-    await load(started.url, SCENARIOS[0] as Scenario, WARMUP)
+    await load(started, SCENARIOS[0] as Scenario, WARMUP)
     for (const s of SCENARIOS.filter((s) => server.only === undefined || server.only.includes(s.name))) {
       const key = `${s.name} @${s.connections}`
       if (!results.has(key)) results.set(key, new Map())
       const byServer = results.get(key) as Map<string, Load[]>
-      byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started.url, s)])
+      byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started, s)])
     }
     memory.get(server.name)?.loaded.push(rss(started.child.pid as number))
     await stop(started)
@@ -160,29 +173,49 @@ for (let i = 0; i < STARTS; i++) {
 // their slopes. 300,000, not the 1,000,000 of `npm run soak`, which alone takes over 3 minutes here: the bench
 // must finish in 5.
 const SOAK = smoke ? { requests: 5_000, creates: 1_000 } : { requests: 300_000, creates: 100_000 }
+// Idle RSS once V8 has collected what the start left: RSS just after the first 200 counts the start's garbage too
+// (the fixture file's text, the young generation grown by parsing and checking 10,000 keys), which V8's memory
+// reducer collects only after some seconds without allocation (about 8 s for the references, 10 to 20 s for the mock,
+// measured). Every server but the pooled one idles, started at once, while the soak runs beside them (an idle server
+// needs no CPU; the soak lasts about as long), and is read SETTLE s after it answered.
+const SETTLE = smoke ? 1 : 30
+const idlers: Array<{ server: Server, started: Started, at: number }> = []
+for (const server of SERVERS.filter((s) => !s.name.includes('pooled'))) {
+  idlers.push({ server, started: await start(server, join(dir, `idle-${idlers.length}.log`)), at: performance.now() })
+}
 const soak = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'soak.ts'), String(SOAK.requests), '--creates', String(SOAK.creates), '--cli', join(ROOT, 'dist', 'cli.cjs')], { cwd: ROOT, maxBuffer: 1 << 20 })
   .then(({ stdout }) => stdout, (err: { stdout?: string, message: string }) => `${err.stdout ?? ''}soak failed: ${err.message}\n`)
+const settled = new Map<string, number>()
+for (const { server, started, at } of idlers) {
+  const wait = SETTLE * 1000 - (performance.now() - at)
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  settled.set(server.name, rss(started.child.pid as number))
+  await stop(started)
+}
 
 const [ref, limit] = SERVERS.map((s) => s.name) as [string, string]
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const lines: string[] = [
-  '| scenario | connections | server | req/s | × reference | × limit | p50 ms | p99 ms | p99.9 ms | p99 × reference | non-2xx |',
-  '|---|---|---|---|---|---|---|---|---|---|---|'
+  '| scenario | connections | server | req/s | × reference | × limit | p50 ms | p99 ms | p99.9 ms | p99 × reference | CPU µs per request | CPU × reference | non-2xx |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
 for (const [key, byServer] of results) {
   const [name, connections] = key.split(' @') as [string, string]
   const med = (server: string, field: keyof Load): number => median((byServer.get(server) ?? []).map((l) => l[field]))
   for (const server of SERVERS.map((s) => s.name).filter((server) => byServer.has(server))) {
     lines.push(`| ${name} | ${connections} | ${server} | ${fmt(med(server, 'requests'))} | ${fmt(med(server, 'requests') / med(ref, 'requests'), 2)} | ${fmt(med(server, 'requests') / med(limit, 'requests'), 2)} | ` +
-      `${fmt(med(server, 'p50'), 1)} | ${fmt(med(server, 'p99'), 1)} | ${fmt(med(server, 'p999'), 1)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ${fmt(med(server, 'non2xx'))} |`)
+      `${fmt(med(server, 'p50'), 1)} | ${fmt(med(server, 'p99'), 1)} | ${fmt(med(server, 'p999'), 1)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ` +
+      `${fmt(med(server, 'cpu'), 1)} | ${fmt(med(server, 'cpu') / med(ref, 'cpu'), 2)} | ${fmt(med(server, 'non2xx'))} |`)
   }
 }
 const startRef = median(starts.get(ref) ?? [])
-lines.push('', '| server | start-up to first 200 (median of ' + STARTS + ') | × reference | idle RSS MB | × reference | RSS after the load MB |', '|---|---|---|---|---|---|')
+lines.push('', `| server | start-up to first 200 (median of ${STARTS}) | × reference | RSS at the first 200 MB | × reference | idle RSS after ${SETTLE} s MB | × reference | RSS after the load MB |`, '|---|---|---|---|---|---|---|---|')
 for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
   const m = memory.get(server)
   const st = starts.get(server)
-  const mem = m === undefined ? '– | – | –' : `${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${fmt(median(m.loaded), 1)}`
+  const idle = settled.get(server)
+  const idleCells = idle === undefined ? '– | –' : `${fmt(idle, 1)} | ${fmt(idle / (settled.get(ref) as number), 2)}`
+  const mem = m === undefined ? '– | – | – | – | –' : `${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${idleCells} | ${fmt(median(m.loaded), 1)}`
   lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${mem} |`)
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, each server warmed up first (${WARMUP} s of create key), ${ROUNDS} rounds, medians`
