@@ -139,6 +139,9 @@ function echoPreflightMethod (route: RouteOptions): void {
   route.onSend = echo
 }
 
+/** What a logged credential is replaced with. */
+const REDACTED = '[redacted]'
+
 /**
  * Logs one line per request at info, when the answer is sent, instead of Fastify's two (incoming, completed).
  * Successful GET /health lines are at debug: the image's HEALTHCHECK asks every 5 s. At trace, a
@@ -146,7 +149,15 @@ function echoPreflightMethod (route: RouteOptions): void {
  */
 class OneLinePerRequest extends LogController {
   override incomingRequest (request: FastifyRequest): void {
-    request.log.trace({ method: request.method, url: request.url, headers: request.headers }, 'request received')
+    // The credentials are replaced here, in the one line that logs headers, and only at trace: pino's own `redact`
+    // option cost every line about a fifth of its formatting time, at every level (issue 13).
+    if (request.log.level !== 'trace') return
+    const { authorization, 'proxy-authorization': proxy, ...headers } = request.headers
+    request.log.trace({
+      method: request.method,
+      url: request.url,
+      headers: { ...headers, ...(authorization === undefined ? {} : { authorization: REDACTED }), ...(proxy === undefined ? {} : { 'proxy-authorization': REDACTED }) }
+    }, 'request received')
   }
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
@@ -173,7 +184,6 @@ export async function buildApp ({
   const app = Fastify({
     logger: {
       level: logLevel,
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'req.headers["proxy-authorization"]', 'headers["proxy-authorization"]'], censor: '[redacted]' },
       ...(logStream === undefined ? {} : { stream: logStream })
     },
     logController: new OneLinePerRequest(),

@@ -119,13 +119,26 @@ t.test('health checks are logged at debug', async (t) => {
   t.match(lines, [{ level: 20, msg: 'request completed', url: '/health', statusCode: 200 }])
 })
 
-t.test('at trace, each request is also logged as it arrives, with its headers and the Authorization header redacted', async (t) => {
+t.test('at trace, each request is also logged as it arrives, with its headers and the credentials redacted', async (t) => {
   const { stream: logStream, lines } = captureLogs()
   const app = await build(t, { logLevel: 'trace', logStream })
-  await call(app, { method: 'GET', url: '/repo/repo-a/apikey', headers: { 'x-request-id': 'abc' } })
+  await call(app, { method: 'GET', url: '/repo/repo-a/apikey', headers: { 'x-request-id': 'abc', 'proxy-authorization': 'Basic cHJveHk6cGFzcw==' } })
+  await app.inject({ method: 'GET', url: '/health' })
   const received = lines.filter((l) => l.msg === 'request received')
-  t.match(received, [{ level: 10, method: 'GET', url: '/repo/repo-a/apikey', headers: { authorization: '[redacted]', 'x-request-id': 'abc' } }])
+  t.match(received, [
+    { level: 10, method: 'GET', url: '/repo/repo-a/apikey', headers: { authorization: '[redacted]', 'proxy-authorization': '[redacted]', 'x-request-id': 'abc' } },
+    { level: 10, method: 'GET', url: '/health' }
+  ])
+  t.notOk('authorization' in (received[1]?.headers as object) || 'proxy-authorization' in (received[1]?.headers as object), 'none is added to a request without one')
+  t.notOk(JSON.stringify(lines).includes('cHJveHk6cGFzcw=='), 'the proxy credentials are not logged')
   t.ok(lines.findIndex((l) => l.msg === 'request received') < lines.findIndex((l) => l.msg === 'request completed'), 'before the answer')
+})
+
+t.test('below trace, no line is logged as a request arrives', async (t) => {
+  const { stream: logStream, lines } = captureLogs()
+  const app = await build(t, { logLevel: 'debug', logStream })
+  await call(app, { method: 'GET', url: '/repo/repo-a/apikey' })
+  t.same(lines.map((l) => l.msg), ['request completed'])
 })
 
 t.test('no token, secret or admin token appears in any log line of a full flow at trace, as text or as bytes', async (t) => {
