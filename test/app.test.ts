@@ -105,6 +105,7 @@ t.test('one JSON log line per request, and an error after the answer is logged a
   app.addHook('onResponse', async (request) => { if (request.url === '/health?fail') throw new Error('hook failed') })
   await app.inject('/openapi.json')
   t.match(lines, [{ level: 30, msg: 'request completed', method: 'GET', url: '/openapi.json', statusCode: 200, responseTimeMs: Number }])
+  t.match(String(lines[0]?.responseTimeMs), /^\d+(\.\d{1,3})?$/, 'the time taken is in ms, to the µs')
   t.equal(lines.length, 1)
   await app.inject('/health?fail')
   t.match(lines[1], { level: 50, msg: 'request errored', url: '/health?fail', err: { message: 'hook failed' } })
