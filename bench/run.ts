@@ -93,10 +93,13 @@ const SCENARIOS: Scenario[] = [
     ? []
     : [
         { name: 'list 100 keys', method: 'GET', path: '/repo/repo-100/apikey', connections: 50 },
-        { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 },
         { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
         { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
-        { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 }
+        { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 },
+        // Last: its answers (about 1 MB each) leave the GC threads busy for a while after it ends, and a scenario after
+        // it had their CPU time counted as its own (measured: 290-300 µs of CPU per 401 just after it, 110-185 µs
+        // otherwise).
+        { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 }
       ])
 ]
 
