@@ -9,7 +9,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { once } from 'node:events'
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,7 @@ import { promisify } from 'node:util'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const smoke = process.argv.includes('--smoke')
 const DURATION = smoke ? 0.5 : 2
-// Each server, once started and its idle RSS read, gets a warm-up that is not measured: WARMUP s of create-key
+// Each server, once started and its RSS read, gets a warm-up that is not measured: WARMUP s of create-key
 // requests at 10 connections, every server alike. V8 optimises a server's hot code in its first thousands of
 // requests, and the mock has far more code to optimise than a bare reference: without it, the first run measured
 // that, not the steady state a load test sees. (autocannon's own warm-up, per run, added a second to each of the 54.)
@@ -52,6 +52,9 @@ async function freePort (): Promise<number> {
   return port
 }
 
+/** The servers started and not yet ended: killed if the bench ends early (an error), so none is left running. */
+const running = new Set<ChildProcess>()
+
 /**
  * Spawns a server with its stdout (the mock's log) going to a file, as a developer's would not go to a terminal
  * in a load test, and resolves once GET /health answers (the references answer any path); times it.
@@ -61,6 +64,8 @@ async function start (server: Server, logFile: string): Promise<Started> {
   const log = openSync(logFile, 'w')
   const began = performance.now()
   const child = spawn(process.execPath, server.command(port), { cwd: ROOT, stdio: ['ignore', log, 'inherit'], env: { ...process.env, NODE_ENV: 'production', ...server.env } })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   closeSync(log)
   const url = `http://127.0.0.1:${port}`
   let exited = false
@@ -81,8 +86,25 @@ async function stop ({ child }: Started): Promise<void> {
 const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
 /** The CPU time a process has used so far, all its threads (the event loop, GC helpers, libuv's), in µs: utime + stime of /proc/PID/stat, in 10 ms ticks. */
 const cpuMicros = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // After the command name, which is in parentheses and may hold any character: the state, then fields 4 on.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+/**
+ * Resolves once a server has used no CPU for 200 ms (at most 10 s): when a load ends, autocannon drops the requests it
+ * had in flight, and the server still works on them. The next run, or an RSS reading, waits for that to end instead
+ * of counting it (50 lists of 10,000 keys took about 1 s of CPU after their run ended).
+ */
+async function quiet (pid: number): Promise<void> {
+  const until = performance.now() + 10_000
+  for (let last = cpuMicros(pid); performance.now() < until;) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const now = cpuMicros(pid)
+    if (now === last) return
+    last = now
+  }
 }
 
 interface Scenario { name: string, method: string, path: string, body?: string, token?: string, connections: number }
@@ -96,9 +118,9 @@ const SCENARIOS: Scenario[] = [
         { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
         { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
         { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 },
-        // Last: its answers (about 1 MB each) leave the GC threads busy for a while after it ends, and a scenario after
-        // it had their CPU time counted as its own (measured: 290-300 µs of CPU per 401 just after it, 110-185 µs
-        // otherwise).
+        // Last, so that the RSS after the load is read after it: its answers are about 1 MB each. (The scenario after
+        // it was also charged the CPU time of the lists still in flight when its run ended, about 1 s: 290-300 µs per
+        // 401 just after it, 110-185 µs otherwise. `quiet` now waits for that before every run.)
         { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 }
       ])
 ]
@@ -118,6 +140,7 @@ async function load ({ url, child }: Started, s: Scenario, duration = DURATION):
     headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
     ...(s.body === undefined ? {} : { body: s.body })
   }
+  await quiet(child.pid as number)
   const before = cpuMicros(child.pid as number)
   const { stdout } = await run(process.execPath, [join(ROOT, 'bench', 'load.mjs'), JSON.stringify(options)], { maxBuffer: 1 << 20 })
   const result = JSON.parse(stdout) as Omit<Load, 'cpu'>
@@ -125,6 +148,11 @@ async function load ({ url, child }: Started, s: Scenario, duration = DURATION):
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
+// However the bench ends, no server it started is left running, and its folder (fixtures, logs) goes.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
+})
 const fixtures = writeFixtures(dir)
 // As shipped: the CLI, default (info) logging into a file, the journal on.
 const MOCK: Server = { name: 'flashback-mock', command: (port) => [join(ROOT, 'dist', 'cli.cjs'), '--port', String(port), '--host', '127.0.0.1', '--fixtures', fixtures] }
@@ -157,6 +185,7 @@ for (let round = 0; round < ROUNDS; round++) {
       const byServer = results.get(key) as Map<string, Load[]>
       byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started, s)])
     }
+    await quiet(started.child.pid as number)
     memory.get(server.name)?.loaded.push(rss(started.child.pid as number))
     await stop(started)
   }
@@ -179,8 +208,9 @@ const SOAK = smoke ? { requests: 5_000, creates: 1_000 } : { requests: 300_000, 
 // Idle RSS once V8 has collected what the start left: RSS just after the first 200 counts the start's garbage too
 // (the fixture file's text, the young generation grown by parsing and checking 10,000 keys), which V8's memory
 // reducer collects only after some seconds without allocation (about 8 s for the references, 10 to 20 s for the mock,
-// measured). Every server but the pooled one idles, started at once, while the soak runs beside them (an idle server
-// needs no CPU; the soak lasts about as long), and is read SETTLE s after it answered.
+// measured). Every server but the pooled one idles, started one after the other, while the soak runs beside them (an
+// idle server needs no CPU), and is read once the soak has ended and at least SETTLE s after it answered (the soak
+// takes 30 to 60 s here; the RSS stays flat from 20 s on, measured to 60 s).
 const SETTLE = smoke ? 1 : 30
 const idlers: Array<{ server: Server, started: Started, at: number }> = []
 for (const server of SERVERS.filter((s) => !s.name.includes('pooled'))) {
@@ -212,7 +242,7 @@ for (const [key, byServer] of results) {
   }
 }
 const startRef = median(starts.get(ref) ?? [])
-lines.push('', `| server | start-up to first 200 (median of ${STARTS}) | × reference | RSS at the first 200 MB | × reference | idle RSS after ${SETTLE} s MB | × reference | RSS after the load MB |`, '|---|---|---|---|---|---|---|---|')
+lines.push('', `| server | start-up to first 200 (median of ${STARTS}) | × reference | RSS at the first 200 MB | × reference | idle RSS after ≥ ${SETTLE} s MB | × reference | RSS after the load MB |`, '|---|---|---|---|---|---|---|---|')
 for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
   const m = memory.get(server)
   const st = starts.get(server)
