@@ -2,7 +2,7 @@
 // and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
 // table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency, the server's CPU time per
 // request and ratios to each reference, each server warmed up first; start-up to the first 200 on /health (median of
-// 10; the CLI also without its compile cache); RSS at the first 200, once idle for 30 s, and after the load; then
+// 10; the CLI also without its compile cache); RSS at the first 200, once idle at least 30 s, and after the load; then
 // memory over 100,000 creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Servers alternate
 // (reference, mock, reference…) over 2 rounds; figures are medians. --smoke (CI): one short round and a short soak,
 // nothing asserted, nothing written.
@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const smoke = process.argv.includes('--smoke')
@@ -100,7 +101,7 @@ const cpuMicros = (pid: number): number => {
 async function quiet (pid: number): Promise<void> {
   const until = performance.now() + 10_000
   for (let last = cpuMicros(pid); performance.now() < until;) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await sleep(200)
     const now = cpuMicros(pid)
     if (now === last) return
     last = now
@@ -118,9 +119,9 @@ const SCENARIOS: Scenario[] = [
         { name: '401 (bad token)', method: 'GET', path: '/repo/repo-100/apikey', token: 'wrong', connections: 50 },
         { name: '400 (bad body)', method: 'POST', path: '/repo/repo-create/apikey', body: '{"name":"x","accessType":"OWNER"}', connections: 50 },
         { name: 'GET /repo', method: 'GET', path: '/repo?repoId=repo-100', connections: 50 },
-        // Last, so that the RSS after the load is read after it: its answers are about 1 MB each. (The scenario after
-        // it was also charged the CPU time of the lists still in flight when its run ended, about 1 s: 290-300 µs per
-        // 401 just after it, 110-185 µs otherwise. `quiet` now waits for that before every run.)
+        // Last: its answers are about 1 MB each, and the lists still in flight when its run ends took about 1 s of CPU
+        // after it (`quiet` waits for that now: before it, the 401s just after took 290-300 µs each, 110-185 µs
+        // otherwise).
         { name: 'list 10,000 keys', method: 'GET', path: '/repo/repo-10k/apikey', connections: 50 }
       ])
 ]
@@ -170,13 +171,13 @@ const FIRST_START: Server = { ...MOCK, name: 'flashback-mock, first start (no co
 
 const results = new Map<string, Map<string, Load[]>>()
 const starts = new Map<string, number[]>()
-const memory = new Map<string, { idle: number[], loaded: number[] }>()
+const memory = new Map<string, { first: number[], loaded: number[] }>()
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse()
   for (const server of order) {
     const started = await start(server, logFile)
-    memory.set(server.name, memory.get(server.name) ?? { idle: [], loaded: [] })
-    memory.get(server.name)?.idle.push(rss(started.child.pid as number))
+    memory.set(server.name, memory.get(server.name) ?? { first: [], loaded: [] })
+    memory.get(server.name)?.first.push(rss(started.child.pid as number))
     // The warm-up, not measured: SCENARIOS[0] is create key at 10 connections.
     await load(started, SCENARIOS[0] as Scenario, WARMUP)
     for (const s of SCENARIOS.filter((s) => server.only === undefined || server.only.includes(s.name))) {
@@ -221,7 +222,7 @@ const soak = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts
 const settled = new Map<string, number>()
 for (const { server, started, at } of idlers) {
   const wait = SETTLE * 1000 - (performance.now() - at)
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  if (wait > 0) await sleep(wait)
   settled.set(server.name, rss(started.child.pid as number))
   await stop(started)
 }
@@ -248,7 +249,7 @@ for (const server of [...SERVERS, FIRST_START].map((s) => s.name)) {
   const st = starts.get(server)
   const idle = settled.get(server)
   const idleCells = idle === undefined ? '– | –' : `${fmt(idle, 1)} | ${fmt(idle / (settled.get(ref) as number), 2)}`
-  const mem = m === undefined ? '– | – | – | – | –' : `${fmt(median(m.idle), 1)} | ${fmt(median(m.idle) / median((memory.get(ref) as { idle: number[] }).idle), 2)} | ${idleCells} | ${fmt(median(m.loaded), 1)}`
+  const mem = m === undefined ? '– | – | – | – | –' : `${fmt(median(m.first), 1)} | ${fmt(median(m.first) / median((memory.get(ref) as { first: number[] }).first), 2)} | ${idleCells} | ${fmt(median(m.loaded), 1)}`
   lines.push(`| ${server} | ${st === undefined ? '–' : `${fmt(median(st))} ms`} | ${st === undefined ? '–' : fmt(median(st) / startRef, 2)} | ${mem} |`)
 }
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${DURATION} s per run, each server warmed up first (${WARMUP} s of create key), ${ROUNDS} rounds, medians`
