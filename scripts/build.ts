@@ -14,7 +14,8 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild'
 import { Ajv, _ } from 'ajv'
 import standalone from 'ajv/dist/standalone/index.js'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CHECKER_OPTIONS } from '../src/validation.js'
@@ -57,37 +58,70 @@ const packagesOutside: Plugin = {
 }
 
 /**
- * Node built-in modules that a bundled package requires when it loads but uses only for some servers, each loaded on
- * its first use instead (issue 13): Fastify's lib/server.js requires https and http2 (with tls) for a server with TLS
- * or HTTP/2, which the CLI never makes. Requiring them took 9 ms in a fresh process, but 2.3 to 3.5 ms once the CLI
- * has loaded the rest (timed after it listens): what this saves.
+ * Modules that a bundled package requires when it loads but uses only for some servers or requests, each loaded on
+ * its first use instead (issue 13):
+ * - Fastify's lib/server.js requires https and http2 (with tls) for a server with TLS or HTTP/2, which the CLI never
+ *   makes. Requiring them took 9 ms in a fresh process, but 2.3 to 3.5 ms once the CLI has loaded the rest (timed
+ *   after it listens): what this saves.
+ * - @fastify/swagger requires the yaml package for the YAML OpenAPI document only (GET /openapi.yaml): about 2 ms of
+ *   the start, measured with --cpu-prof.
  * Each stands in as a proxy that requires the module the first time one of its properties is read. The build fails
- * if a pair is no longer found, so a Fastify that requires them differently is seen, not silently loaded eagerly.
+ * if a pair is no longer found, so a package that requires them differently is seen, not silently loaded eagerly.
  */
-const LAZY_BUILTINS = [
+const LAZY_MODULES = [
   { importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/, module: 'node:https' },
-  { importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/, module: 'node:http2' }
+  { importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/, module: 'node:http2' },
+  { importer: /[\\/]@fastify[\\/]swagger[\\/]lib[\\/]spec[\\/]openapi[\\/]index\.js$/, module: 'yaml' },
+  { importer: /[\\/]@fastify[\\/]swagger[\\/]lib[\\/]spec[\\/]swagger[\\/]index\.js$/, module: 'yaml' }
 ]
-const lazyBuiltins: Plugin = {
-  name: 'lazy-builtins',
+const lazyModules: Plugin = {
+  name: 'lazy-modules',
   setup (b) {
-    const found = new Set<typeof LAZY_BUILTINS[number]>()
-    b.onResolve({ filter: /^node:/ }, ({ path, importer, namespace }) => {
-      if (namespace === 'lazy-builtin') return undefined
-      const lazy = LAZY_BUILTINS.find((entry) => entry.module === path && entry.importer.test(importer))
+    const found = new Set<typeof LAZY_MODULES[number]>()
+    const names = new Set(LAZY_MODULES.map((entry) => entry.module))
+    b.onResolve({ filter: /^[\w:@]/ }, ({ path, importer, namespace }) => {
+      if (namespace === 'lazy-module' || !names.has(path)) return undefined
+      const lazy = LAZY_MODULES.find((entry) => entry.module === path && entry.importer.test(importer))
       if (lazy === undefined) return undefined
       found.add(lazy)
-      return { path, namespace: 'lazy-builtin' }
+      // The proxy's require() of a bundled package resolves from where the package was required.
+      return { path, namespace: 'lazy-module', pluginData: dirname(importer) }
     })
-    b.onLoad({ filter: /^/, namespace: 'lazy-builtin' }, ({ path }) => ({
+    b.onLoad({ filter: /^/, namespace: 'lazy-module' }, ({ path, pluginData }) => ({
       contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(path)}))[key] })`,
-      loader: 'js'
+      loader: 'js',
+      resolveDir: pluginData as string
     }))
     b.onEnd(() => {
-      const missing = LAZY_BUILTINS.filter((entry) => !found.has(entry))
-      if (missing.length > 0) throw new Error(`lazy-builtins: not required as expected: ${missing.map(({ importer, module }) => `${module} by ${importer.source}`).join(', ')}`)
+      const missing = LAZY_MODULES.filter((entry) => !found.has(entry))
+      if (missing.length > 0) throw new Error(`lazy-modules: not required as expected: ${missing.map(({ importer, module }) => `${module} by ${importer.source}`).join(', ')}`)
     })
   }
+}
+
+/**
+ * The CommonJS bundle's `import.meta.resolve`, for the specifiers src/ gives it: package.json's `imports`
+ * (`#package.json`, `#fixtures/*`), an entry being a path or a path ending in `*` as there. Node's resolver did this
+ * at run time, and its first package import took about 6 ms of the CLI's start, loading the ES module resolver
+ * (issue 13). Any other specifier throws, so one src/ starts to use fails the tests that run the bundle.
+ * Runs in the bundle (its source is the banner's): `root` is the package's folder, `imports` package.json's.
+ * @returns the file URL the specifier names
+ */
+function resolveImport (specifier: string, root: string, imports: Record<string, string>): string {
+  for (const [name, target] of Object.entries(imports)) {
+    const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined
+    if (prefix === undefined ? specifier === name : specifier.startsWith(prefix)) {
+      return require('node:url').pathToFileURL(require('node:path').join(root, target.replace('*', specifier.slice(prefix?.length ?? 0)))).href
+    }
+  }
+  throw new Error(`import.meta.resolve(${specifier}): not in package.json's imports`)
+}
+
+/** The banner's `__import_meta_resolve`: `resolveImport` with the package's folder seen from `outdir` and its imports. */
+function importsResolver (outdir: string): string {
+  const imports = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports
+  const root = `require('node:path').join(__dirname, ${JSON.stringify(relative(resolve(ROOT, outdir), ROOT))})`
+  return `const __import_meta_resolve = (specifier) => (${resolveImport.toString()})(specifier, ${root}, ${JSON.stringify(imports)});`
 }
 
 const { values } = parseArgs({
@@ -107,7 +141,7 @@ const common: BuildOptions = {
   outdir,
   external: ['pino-pretty', '@fastify/swagger-ui'],
   // The test bundle requires Fastify from node_modules: nothing there to make lazy.
-  plugins: values['packages-outside'] ? [precompiled, packagesOutside] : [precompiled, lazyBuiltins],
+  plugins: values['packages-outside'] ? [precompiled, packagesOutside] : [precompiled, lazyModules],
   sourcemap: values.sourcemap,
   sourcesContent: false,
   logLevel: 'warning'
@@ -137,6 +171,6 @@ await Promise.all([
     // What import.meta gives an ES module (the file's URL, resolving `#package.json` through package.json's imports),
     // from CommonJS's own.
     define: { 'import.meta.url': '__import_meta_url', 'import.meta.resolve': '__import_meta_resolve' },
-    banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href; const __import_meta_resolve = (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href;" }
+    banner: { js: `const __import_meta_url = require('node:url').pathToFileURL(__filename).href; ${importsResolver(outdir)}` }
   })
 ])
