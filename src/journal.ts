@@ -27,6 +27,16 @@ export interface RecordedRequest {
   durationMs: number
 }
 
+/**
+ * A time in ms rounded to the µs, as the journal's `durationMs` and the request line's `responseTimeMs` show it:
+ * Fastify's `elapsedTime` has 16 digits, which no one reads (`0.846`, not `0.8457459999990533`).
+ * @param ms a duration in ms
+ * @returns the same duration in ms, with at most 3 decimals
+ */
+export function toMicroseconds (ms: number): number {
+  return Math.round(ms * 1000) / 1000
+}
+
 /** Longest body or answer the journal keeps, in bytes of JSON text (64 KiB); a longer one is shown as a note. */
 export const MAX_RECORDED_JSON = 64 * 1024
 
@@ -97,7 +107,7 @@ export function createJournal (size: number, showHeaders: (headers: Record<strin
       status,
       ...(e.request.responseJson === undefined ? {} : { response: parseRedacted(e.request.responseJson) }),
       ...(fault === undefined ? {} : { fault }),
-      durationMs
+      durationMs: toMicroseconds(durationMs)
     }
   }
   return {

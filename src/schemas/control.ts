@@ -27,7 +27,7 @@ export const JournalEntrySchema = Type.Object({
   status: Type.Integer({ description: 'Status of the answer; 0 when none went out: a fault rule dropped the connection, or the client hung up during a delay (the request still ran).' }),
   response: Type.Optional(Type.Unknown({ description: 'JSON body of a 2xx answer, with every "secret" field redacted; none for a HEAD, whose answer has no body.' })),
   fault: Type.Optional(Type.String({ description: 'Id of the fault rule that fired on this request, if one did.' })),
-  durationMs: Type.Number({ description: 'Time to answer, in ms.' })
+  durationMs: Type.Number({ description: 'Time to answer, in ms to the µs (at most 3 decimals).' })
 }, { $id: 'JournalEntry', description: 'A request the mock received.' })
 
 /** A journal entry. */

@@ -36,6 +36,7 @@ t.test('each request to the emulated API is recorded: route, params, query, body
     { method: 'GET', route: '/repo/{repoId}/apikey', params: { repoId: 'ghost' }, status: 404 },
     { method: 'GET', url: '/nope', route: null, params: {}, status: 404 }
   ])
+  t.match(String(requests[0].durationMs), /^\d+(\.\d{1,3})?$/, 'durationMs is in ms, to the µs')
   t.notOk('response' in requests[1], 'no answer body for an error')
   t.notOk('body' in requests[1], 'no body for a request without one')
   t.ok(Date.parse(requests[0].timestamp) <= Date.parse(requests[1].timestamp))
