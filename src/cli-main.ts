@@ -2,14 +2,14 @@
 // down gracefully on signals. The app, Fastify and the shutdown helper are imported only once the settings are good,
 // so --help, --version and a bad flag answer without running their code.
 import { ConfigError, HELP, resolveConfig, type Config } from './config.js'
-import { FixtureError, loadStartFixtures } from './fixtures.js'
+import { FixtureError, FixtureWatchError, loadStartFixtures } from './fixtures.js'
 import { VERSION } from './version.js'
 import { bannerText, readyFacts } from './banner.js'
 
 /** Exit code for a bad flag, environment variable or fixture file. */
 const EXIT_USAGE = 2
-/** Exit code when the server cannot listen. */
-const EXIT_LISTEN = 1
+/** Exit code when the server cannot listen, or --watch cannot watch the fixture file's folder. */
+const EXIT_ENVIRONMENT = 1
 /** The ready line's fixed text, then the bound address as a URL: `flashback-mock listening on http://127.0.0.1:3000`. */
 const READY_TEXT = 'flashback-mock listening on'
 /** How long in-flight requests get after SIGTERM or SIGINT before the process is killed, in ms. */
@@ -37,7 +37,7 @@ function listenFailure (err: NodeJS.ErrnoException & { address?: string }, { hos
 /**
  * Runs the command line of this process (`process.argv`, `process.env`): prints the usage or the version, or starts
  * the server and logs the ready line. A bad setting or fixture file, or a port it cannot listen on, ends the process
- * with one line on stderr (exit code 2, or 1 for the port).
+ * with one line on stderr (exit code 2, or 1 for the port or a fixture folder --watch cannot watch).
  * @returns true once the server is listening, false after --help or --version
  */
 export async function main (): Promise<boolean> {
@@ -60,6 +60,7 @@ export async function main (): Promise<boolean> {
   const terminal = process.stdout.isTTY
   const colorize = terminal && [undefined, ''].includes(process.env.NO_COLOR)
   const app = await buildServer(config, fixtures, terminal ? (await import('./pretty-log.js')).prettyLogStream(colorize) : undefined)
+    .catch((err: unknown) => err instanceof FixtureWatchError ? fail(err.message, EXIT_ENVIRONMENT) : Promise.reject(err))
 
   closeWithGrace({ delay: GRACE_MS, skip: FAULT_SIGNALS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
@@ -69,7 +70,7 @@ export async function main (): Promise<boolean> {
 
   // Fastify logs one line per interface (several for 0.0.0.0); the CLI logs exactly one ready line instead,
   // with the address actually bound (0.0.0.0 stays 0.0.0.0) and the port chosen when --port is 0.
-  const { url } = await listen(app, config).catch((err: NodeJS.ErrnoException & { address?: string }) => fail(listenFailure(err, config), EXIT_LISTEN))
+  const { url } = await listen(app, config).catch((err: NodeJS.ErrnoException & { address?: string }) => fail(listenFailure(err, config), EXIT_ENVIRONMENT))
   // The ready line is part of the CLI's interface (Docker and Testcontainers users wait on it), so it is
   // logged at info even when LOG_LEVEL is warn, error or fatal; only "silent" hides it, and the banner with it.
   // As JSON it carries the facts as fields; on a terminal the banner below it shows them to a person.

@@ -10,7 +10,7 @@ import { requireCached } from './compile-cache.js'
 
 const cli = requireCached<typeof import('./cli-main.js')>(join(__dirname, 'cli-main.cjs'), join(__dirname, '.compile-cache'))
 cli.exports.main().then((listening) => { if (listening) cli.save() }, (err: unknown) => {
-  // What an unexpected error before the server runs does (a --watch folder that cannot be watched): printed, exit code
+  // What an unexpected error before the server runs does (one the CLI has no message for): printed, exit code
   // 1, as the ES module bin's top-level await did, whatever --unhandled-rejections says.
   console.error(err)
   process.exit(1)

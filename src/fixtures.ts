@@ -19,6 +19,14 @@ export class FixtureError extends Error {
   override name = 'FixtureError'
 }
 
+/**
+ * --watch cannot watch the fixture file's folder (fs.watch threw: the inotify limit reached, a folder it may not
+ * read). The message says which folder, why, and what to do; the CLI prints it as one line and exits 1.
+ */
+export class FixtureWatchError extends Error {
+  override name = 'FixtureWatchError'
+}
+
 const checkSchema = compileChecker(FixturesSchema)
 
 /** What a read error means for someone mounting a fixture file into the image. */

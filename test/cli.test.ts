@@ -237,11 +237,19 @@ t.test('an uncaught error is logged, in-flight work is closed, and the exit code
   t.match(server.logs.at(-1), { level: 50, msg: 'shutting down after an unexpected error', err: { message: 'injected failure' } })
 })
 
-t.test('an unexpected error before the server listens (--watch cannot watch) is printed and exits 1, even when unhandled rejections only warn', async (t) => {
+t.test('--watch that cannot watch the fixture folder (the inotify limit) says so in one line and exits 1', async (t) => {
   const probe = fileURLToPath(new URL('./probes/watch-fails.js', import.meta.url))
-  const { code, stderr, stdout } = await runCli(['--port', '0', '--watch'], {}, ['--import', probe, '--unhandled-rejections=warn'])
+  const { code, stderr, stdout } = await runCli(['--port', '0', '--watch'], {}, ['--import', probe])
   t.equal(code, 1)
-  t.match(stderr, /ENOSPC: System limit for number of file watchers reached/)
+  t.match(stderr, /^flashback-mock: --watch cannot watch the folder \S*fixtures \(ENOSPC: System limit for number of file watchers reached, watch\); raise the limit \(sysctl fs.inotify.max_user_watches\) or start without --watch\n$/)
+  t.notMatch(stdout, /listening on/)
+})
+
+t.test('an unexpected error before the server listens is printed and exits 1, even when unhandled rejections only warn', async (t) => {
+  const probe = fileURLToPath(new URL('./probes/stdout-check-fails.js', import.meta.url))
+  const { code, stderr, stdout } = await runCli(['--port', '0'], {}, ['--import', probe, '--unhandled-rejections=warn'])
+  t.equal(code, 1)
+  t.match(stderr, /Error: injected failure before listening\n\s+at /)
   t.notMatch(stdout, /listening on/)
 })
 

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { existsSync, realpathSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { FastifyPluginAsync } from 'fastify'
-import { loadStartFixtures, type FixtureError } from '../fixtures.js'
+import { FixtureWatchError, loadStartFixtures, type FixtureError } from '../fixtures.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 
 declare module 'fastify' {
@@ -63,7 +63,16 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
 
   const folder = dirname(path)
   const stopped = (reason: string): void => app.log.warn({ fixtures: path, error: reason }, 'fixture watch stopped: edits are no longer reloaded')
-  const watcher: FSWatcher = watch(folder, (_event, file) => {
+  // fs.watch throws when it cannot start (ENOSPC: Linux's inotify limit); the server is not built then.
+  const watchFolder = (dir: string, listener: (event: string, file: string | null) => void): FSWatcher => {
+    try {
+      return watch(dir, listener)
+    } catch (err) {
+      const hint = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'raise the limit (sysctl fs.inotify.max_user_watches) or ' : ''
+      throw new FixtureWatchError(`--watch cannot watch the folder ${dir} (${(err as Error).message}); ${hint}start without --watch`)
+    }
+  }
+  const watcher: FSWatcher = watchFolder(folder, (_event, file) => {
     if (file === name) return schedule()
     // Linux reports the watched folder's own removal under its name, and then nothing more: say so once.
     if (file === basename(folder) && !existsSync(folder)) {
@@ -77,7 +86,7 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
   // A symlinked fixture file: an edit of the file it points to is an edit too (the link's own folder tells of a
   // new target, the target's folder of a new content).
   const target = realpathSync(path)
-  const targetWatcher = target === path ? undefined : watch(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
+  const targetWatcher = target === path ? undefined : watchFolder(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
   targetWatcher?.on('error', onError)
   app.decorate('fixtureWatcher', watcher)
   app.addHook('onClose', async () => {

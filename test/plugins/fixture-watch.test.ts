@@ -1,12 +1,14 @@
 // --watch, in-process: edits reload the state, bad edits keep it, bursts reload once.
 import t, { type Test } from 'tap'
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import fs, { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { once } from 'node:events'
 import { build, call, captureLogs, testFixtures, waitUntil, within, type LogCapture } from '../helper.js'
 import type { Fixtures } from '../../src/schemas/fixtures.js'
-import type { AppOptions } from '../../src/app.js'
+import { buildApp, type AppOptions } from '../../src/app.js'
+import { FixtureWatchError } from '../../src/fixtures.js'
 
 /** A watched fixture file in a fresh folder, the app watching it, and its log. */
 async function watched (t: Test, options: Partial<AppOptions> = {}): Promise<{ app: FastifyInstance, logs: LogCapture, path: string, write: (doc: unknown) => void }> {
@@ -134,4 +136,15 @@ t.test('the folder removed: one warn line that the watch has stopped, and the se
   rmSync(dir, { recursive: true })
   t.match(await nth(logs, 'fixture watch stopped: edits are no longer reloaded'), { level: 40, error: `the folder ${dir} is gone` })
   t.equal((await app.inject('/health')).statusCode, 200)
+})
+
+t.test('a folder fs.watch cannot watch fails the build with a FixtureWatchError naming it and why', async (t) => {
+  const path = join(t.testdir(), 'fixtures.json')
+  writeFileSync(path, JSON.stringify(testFixtures()))
+  const realWatch = fs.watch
+  fs.watch = () => { throw Object.assign(new Error('EPERM: operation not permitted, watch'), { code: 'EPERM' }) }
+  syncBuiltinESMExports()
+  t.teardown(() => { fs.watch = realWatch; syncBuiltinESMExports() })
+  const building = buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path })
+  await t.rejects(building, new FixtureWatchError(`--watch cannot watch the folder ${t.testdirName} (EPERM: operation not permitted, watch); start without --watch`))
 })
