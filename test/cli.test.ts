@@ -246,7 +246,7 @@ t.test('--watch that cannot watch the fixture folder (the inotify limit) says so
 })
 
 t.test('an unexpected error before the server listens is printed and exits 1, even when unhandled rejections only warn', async (t) => {
-  const probe = fileURLToPath(new URL('./probes/stdout-check-fails.js', import.meta.url))
+  const probe = fileURLToPath(new URL('./probes/hostname-fails.js', import.meta.url))
   const { code, stderr, stdout } = await runCli(['--port', '0'], {}, ['--import', probe, '--unhandled-rejections=warn'])
   t.equal(code, 1)
   t.match(stderr, /Error: injected failure before listening\n\s+at /)
