@@ -6,6 +6,8 @@
 //   server's code, Fastify's included, runs only once the settings are good, so --help and --version never run it;
 //   the terminal log (src/pretty-log.ts) and js-yaml run when needed.
 // - dist/index.js: the package entry (`startMockServer`), one ES module; dist/healthcheck.js, the image's HEALTHCHECK.
+// Both bundles hold the checkers of the settings and fixtures, and the routes' validators and serializers, compiled
+// here (src/precompiled.ts): a start and a route's first request compile none.
 // The package's type declarations (dist/*.d.ts) come from tsc, which `npm run build` runs after this.
 // Left outside the bundle, loaded from node_modules: pino-pretty (on a terminal only) and @fastify/swagger-ui (on the
 // first request to /docs), whose files on disk (themes, the UI's assets) they find next to their own code.
@@ -22,6 +24,9 @@ import { CHECKER_OPTIONS } from '../src/validation.js'
 import { FORMATS } from '../src/formats.js'
 import { ConfigSchema } from '../src/config.js'
 import { FixturesSchema } from '../src/schemas/fixtures.js'
+import { buildApp, routeSchemaKey } from '../src/app.js'
+import { StandaloneValidator } from '@fastify/ajv-compiler'
+import { StandaloneSerializer } from '@fastify/fast-json-stringify-compiler'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -35,12 +40,37 @@ function precompiledCheckers (): string {
   return `${standalone.default(ajv, ids)}\nexport const PRECOMPILED = { ${JSON.stringify(ids.config)}: config, ${JSON.stringify(ids.fixtures)}: fixtures }\n`
 }
 
-/** Replaces src/precompiled.ts with the precompiled checkers, generated once for both builds. */
-let checkersCode: string | undefined
+/**
+ * The routes' validators and serializers as the standalone modes of Ajv (@fastify/ajv-compiler) and fast-json-stringify
+ * write them, for the default app (control API and CORS on), with Fastify's own options: made while the app is built
+ * here, as Fastify compiles them all at start when its compilers are not lazy. The CLI's first request to a route then
+ * compiles nothing (issue 13: the first create key took about 55 ms, in building Ajv and fast-json-stringify and in
+ * their compiling). Error answers have no serializer (src/app.ts); a route the default app lacks is compiled on first use.
+ */
+async function precompiledRoutes (): Promise<string> {
+  const validators: string[] = []
+  const serializers: string[] = []
+  // Each module's text (CommonJS, with its requires) runs in a function of its own, which returns its exports.
+  const entry = (route: Parameters<typeof routeSchemaKey>[0], code: string): string => `${JSON.stringify(routeSchemaKey(route))}: (() => { const module = { exports: {} };\n${code}\n;return module.exports })()`
+  const app = await buildApp({
+    fixtures: { tokens: [], repos: [] },
+    logLevel: 'silent',
+    compilersFactory: {
+      buildValidator: StandaloneValidator({ readMode: false, storeFunction: (route, code) => { validators.push(entry(route, code)) } }),
+      buildSerializer: StandaloneSerializer({ readMode: false, storeFunction: (route, code) => { if (Number(route.httpStatus) < 400) serializers.push(entry(route, code)) } })
+    }
+  })
+  await app.ready()
+  await app.close()
+  return `export const PRECOMPILED_ROUTES = {\nvalidators: {\n${validators.join(',\n')}\n},\nserializers: {\n${serializers.join(',\n')}\n}\n}\n`
+}
+
+/** Replaces src/precompiled.ts with the precompiled checkers, validators and serializers, generated once for both builds. */
+const precompiledCode = `${precompiledCheckers()}\n${await precompiledRoutes()}`
 const precompiled: Plugin = {
-  name: 'precompiled-checkers',
+  name: 'precompiled',
   setup (b) {
-    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: (checkersCode ??= precompiledCheckers()), loader: 'js', resolveDir: ROOT }))
+    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledCode, loader: 'js', resolveDir: ROOT }))
   }
 }
 

@@ -27,6 +27,7 @@ import controlRoutes from './routes/control.js'
 import { CONTROL_PREFIX } from './schemas/control.js'
 import { isControlRequest } from './request-target.js'
 import { toMicroseconds } from './journal.js'
+import { PRECOMPILED_ROUTES } from './precompiled.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -59,6 +60,20 @@ export interface AppOptions {
   corsOrigin?: string[]
   /** Hot reload: the path of the fixture file `fixtures` came from, reloaded when it changes (`--watch`); default none. */
   watchFixtures?: string
+  /**
+   * Fastify's validator and serializer factories; default the app's own, which compile on first use. For the build
+   * (scripts/build.ts), which records what Ajv's and fast-json-stringify's standalone modes write.
+   */
+  compilersFactory?: { buildValidator: typeof buildValidator, buildSerializer: typeof buildSerializer }
+}
+
+/**
+ * The key a route's validator or serializer is precompiled under by the build (src/precompiled.ts), from what Fastify
+ * passes its compilers: method, URL and the request part (`POST /repo/:repoId/apikey body`), or the answer's status
+ * and content type (`POST /repo/:repoId/apikey 200 application/json`).
+ */
+export function routeSchemaKey ({ method, url, httpPart, httpStatus, contentType }: { method?: string, url?: string, httpPart?: string, httpStatus?: string, contentType?: string }): string {
+  return [method, url, ...(httpPart === undefined ? [httpStatus, contentType] : [httpPart])].map(String).join(' ')
 }
 
 const buildSerializer = SerializerSelector()
@@ -74,6 +89,8 @@ const serializerFactory: typeof buildSerializer = (externalSchemas, options) => 
   const compile = buildSerializer(externalSchemas, options)
   return (route) => {
     if (Number(route.httpStatus) >= 400) return JSON.stringify
+    const precompiled = PRECOMPILED_ROUTES.serializers[routeSchemaKey(route)] as ((data: unknown) => string) | undefined
+    if (precompiled !== undefined) return precompiled
     let serialize: ((data: unknown) => string) | undefined
     return (data: unknown) => (serialize ??= compile(route))(data)
   }
@@ -92,6 +109,8 @@ const validatorFactory: typeof buildValidator = (externalSchemas, options) => {
   // The Ajv instance itself (with the shared schemas and formats) is built on the first use too: 70 ms of the start.
   let compile: ReturnType<typeof buildValidator> | undefined
   return (route) => {
+    const precompiled = PRECOMPILED_ROUTES.validators[routeSchemaKey(route)]
+    if (precompiled !== undefined) return precompiled as ReturnType<ReturnType<typeof buildValidator>>
     let validate: Validate | undefined
     const lazy: Validate = (data, context) => {
       validate ??= (compile ??= buildValidator(externalSchemas, options))(route) as Validate
@@ -171,7 +190,7 @@ class OneLinePerRequest extends LogController {
  */
 export async function buildApp ({
   fixtures, logLevel = 'info', logStream, admin = true, adminToken, journalSize = 1000, seed, requestTimeout = 30_000,
-  cors: corsEnabled = true, corsOrigin, watchFixtures
+  cors: corsEnabled = true, corsOrigin, watchFixtures, compilersFactory = { buildValidator: validatorFactory, buildSerializer: serializerFactory }
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -194,7 +213,7 @@ export async function buildApp ({
     // built its validator on a request's first use of the Ajv instance (issue 13: the first create-key request took
     // 75-110 ms after the start, 48-60 ms without it; 5 starts each).
     ajv: { customOptions: { coerceTypes: false, validateSchema: false } },
-    schemaController: { compilersFactory: { buildSerializer: serializerFactory, buildValidator: validatorFactory } }
+    schemaController: { compilersFactory }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(gracefulClose)

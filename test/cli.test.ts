@@ -39,6 +39,21 @@ t.test('issue 13: the CLI loads the docs UI on its first request, not at start, 
   t.same([yaml.status, (await yaml.text()).startsWith('openapi: 3.0.3')], [200, true])
 })
 
+t.test('issue 13: the CLI\'s first requests compile no validator or serializer: the build made them', async (t) => {
+  const probe = fileURLToPath(new URL('./probes/report-compiles.js', import.meta.url))
+  const server = await startCli(t, [], {}, ['--import', probe, '--import', ANNOUNCE_LISTENING])
+  const started = await server.waitForStderr(/test-listening \d+/)
+  const create = (body: unknown): Promise<Response> => fetch(`${server.url}/repo/repo-photos/apikey`, { method: 'POST', headers: { authorization: 'Bearer dev-token', 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const created = await create({ name: 'first', accessType: 'READ' })
+  t.same([created.status, Object.keys(await created.json() as object)], [200, ['success', 'id', 'key', 'secret']])
+  const rejected = await create({ name: 'first', accessType: 'NOPE' })
+  t.same([rejected.status, (await rejected.json() as { message: string }).message], [400, 'body/accessType must be one of READ, WRITE, ADMIN'])
+  const listed = await fetch(`${server.url}/repo/repo-photos/apikey`, { headers: { authorization: 'Bearer dev-token' } })
+  t.equal(listed.status, 200)
+  await listed.arrayBuffer()
+  t.equal(server.stderr().slice(started.length).match(/compiled a function/g), null, 'nothing compiled after the start')
+})
+
 t.test('issue 13: the first server start writes V8\'s code cache next to the bundle, and later starts read it', async (t) => {
   // A copy of the bundle in a directory of its own, so no other test's start has made its cache; beside the bundle,
   // so node_modules and package.json's imports resolve as they do for it. The maps keep coverage on src/.
