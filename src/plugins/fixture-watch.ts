@@ -85,8 +85,15 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
   watcher.on('error', onError)
   // A symlinked fixture file: an edit of the file it points to is an edit too (the link's own folder tells of a
   // new target, the target's folder of a new content).
-  const target = realpathSync(path)
-  const targetWatcher = target === path ? undefined : watchFolder(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
+  let targetWatcher: FSWatcher | undefined
+  try {
+    const target = realpathSync(path)
+    targetWatcher = target === path ? undefined : watchFolder(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
+  } catch (err) {
+    // The app is not built, so its onClose never runs: the folder's watcher would keep the process alive.
+    watcher.close()
+    throw err
+  }
   targetWatcher?.on('error', onError)
   app.decorate('fixtureWatcher', watcher)
   app.addHook('onClose', async () => {

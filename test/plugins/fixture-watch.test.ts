@@ -148,3 +148,23 @@ t.test('a folder fs.watch cannot watch fails the build with a FixtureWatchError 
   const building = buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path })
   await t.rejects(building, new FixtureWatchError(`--watch cannot watch the folder ${t.testdirName} (EPERM: operation not permitted, watch); start without --watch`))
 })
+
+t.test('a symlink target\'s folder fs.watch cannot watch fails the build, and the watcher already started is closed', async (t) => {
+  const dir = t.testdir({ real: { 'fixtures.json': JSON.stringify(testFixtures()) }, linked: {} })
+  const path = join(dir, 'linked', 'fixtures.json')
+  symlinkSync(join(dir, 'real', 'fixtures.json'), path)
+  const realWatch = fs.watch
+  const started: fs.FSWatcher[] = []
+  let onClose: () => void = () => {}
+  const closed = new Promise<void>((resolve) => { onClose = resolve })
+  fs.watch = ((...args: Parameters<typeof realWatch>) => {
+    if (started.length > 0) throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached, watch'), { code: 'ENOSPC' })
+    started.push(realWatch(...args).once('close', onClose))
+    return started[0]
+  }) as typeof realWatch
+  syncBuiltinESMExports()
+  t.teardown(() => { fs.watch = realWatch; syncBuiltinESMExports() })
+  await t.rejects(buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path }), { name: 'FixtureWatchError', message: new RegExp(`cannot watch the folder ${join(dir, 'real')} `) })
+  t.equal(started.length, 1, 'the link\'s folder was watched first')
+  await within(closed, 5_000, 'the first watcher to close')
+})
