@@ -6,8 +6,8 @@
 //   server's code, Fastify's included, runs only once the settings are good, so --help and --version never run it;
 //   the terminal log (src/pretty-log.ts) and js-yaml run when needed.
 // - dist/index.js: the package entry (`startMockServer`), one ES module; dist/healthcheck.js, the image's HEALTHCHECK.
-// Both bundles hold the checkers of the settings and fixtures, and the routes' validators and serializers, compiled
-// here (src/precompiled.ts): a start and a route's first request compile none.
+// Both bundles hold the checkers of the settings and fixtures (src/precompiled.ts), and the routes' validators and
+// serializers (src/precompiled-routes.ts), compiled here: a start and a route's first request compile none.
 // The package's type declarations (dist/*.d.ts) come from tsc, which `npm run build` runs after this.
 // Left outside the bundle, loaded from node_modules: pino-pretty (on a terminal only) and @fastify/swagger-ui (on the
 // first request to /docs), whose files on disk (themes, the UI's assets) they find next to their own code.
@@ -17,7 +17,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild'
 import { Ajv, _ } from 'ajv'
 import standalone from 'ajv/dist/standalone/index.js'
 import { readFileSync, rmSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CHECKER_OPTIONS } from '../src/validation.js'
@@ -46,31 +46,36 @@ function precompiledCheckers (): string {
  * here, as Fastify compiles them all at start when its compilers are not lazy. The CLI's first request to a route then
  * compiles nothing (issue 13: the first create key took about 55 ms, in building Ajv and fast-json-stringify and in
  * their compiling). Error answers have no serializer (src/app.ts); a route the default app lacks is compiled on first use.
+ * @throws when two schemas get the same `routeSchemaKey`: one would be served for the other's route
  */
 async function precompiledRoutes (): Promise<string> {
-  const validators: string[] = []
-  const serializers: string[] = []
+  const entries = { validators: new Map<string, string>(), serializers: new Map<string, string>() }
   // Each module's text (CommonJS, with its requires) runs in a function of its own, which returns its exports.
-  const entry = (route: Parameters<typeof routeSchemaKey>[0], code: string): string => `${JSON.stringify(routeSchemaKey(route))}: (() => { const module = { exports: {} };\n${code}\n;return module.exports })()`
+  const store = (kind: keyof typeof entries) => (route: Parameters<typeof routeSchemaKey>[0], code: string): void => {
+    const key = routeSchemaKey(route)
+    if (entries[kind].has(key)) throw new Error(`precompiled routes: two ${kind} for ${key}`)
+    entries[kind].set(key, `${JSON.stringify(key)}: (() => { const module = { exports: {} };\n${code}\n;return module.exports })()`)
+  }
   const app = await buildApp({
     fixtures: { tokens: [], repos: [] },
     logLevel: 'silent',
     compilersFactory: {
-      buildValidator: StandaloneValidator({ readMode: false, storeFunction: (route, code) => { validators.push(entry(route, code)) } }),
-      buildSerializer: StandaloneSerializer({ readMode: false, storeFunction: (route, code) => { if (Number(route.httpStatus) < 400) serializers.push(entry(route, code)) } })
+      buildValidator: StandaloneValidator({ readMode: false, storeFunction: store('validators') }),
+      buildSerializer: StandaloneSerializer({ readMode: false, storeFunction: (route, code) => { if (Number(route.httpStatus) < 400) store('serializers')(route, code) } })
     }
   })
   await app.ready()
   await app.close()
-  return `export const PRECOMPILED_ROUTES = {\nvalidators: {\n${validators.join(',\n')}\n},\nserializers: {\n${serializers.join(',\n')}\n}\n}\n`
+  const object = (map: Map<string, string>): string => `{\n${[...map.values()].join(',\n')}\n}`
+  return `export const PRECOMPILED_ROUTES = { validators: ${object(entries.validators)}, serializers: ${object(entries.serializers)} }\n`
 }
 
-/** Replaces src/precompiled.ts with the precompiled checkers, validators and serializers, generated once for both builds. */
-const precompiledCode = `${precompiledCheckers()}\n${await precompiledRoutes()}`
+/** src/precompiled.ts and src/precompiled-routes.ts as the bundles have them, generated once for both builds. */
+const PRECOMPILED_MODULES: Record<string, string> = { precompiled: precompiledCheckers(), 'precompiled-routes': await precompiledRoutes() }
 const precompiled: Plugin = {
   name: 'precompiled',
   setup (b) {
-    b.onLoad({ filter: /[\\/]src[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledCode, loader: 'js', resolveDir: ROOT }))
+    b.onLoad({ filter: /[\\/]src[\\/]precompiled(-routes)?\.ts$/ }, ({ path }) => ({ contents: PRECOMPILED_MODULES[basename(path, '.ts')], loader: 'js', resolveDir: ROOT }))
   }
 }
 
@@ -93,8 +98,9 @@ const packagesOutside: Plugin = {
  * - Fastify's lib/server.js requires https and http2 (with tls) for a server with TLS or HTTP/2, which the CLI never
  *   makes. Requiring them took 9 ms in a fresh process, but 2.3 to 3.5 ms once the CLI has loaded the rest (timed
  *   after it listens): what this saves.
- * - @fastify/swagger requires the yaml package for the YAML OpenAPI document only (GET /openapi.yaml): about 2 ms of
- *   the start, measured with --cpu-prof.
+ * - @fastify/swagger requires the yaml package for its YAML document only (`swagger({ yaml: true })`, which the docs
+ *   UI's GET /docs/yaml asks for; our GET /openapi.yaml is written by js-yaml): about 2 ms of the start, measured with
+ *   --cpu-prof.
  * Each stands in as a proxy that requires the module the first time one of its properties is read. The build fails
  * if a pair is no longer found, so a package that requires them differently is seen, not silently loaded eagerly.
  */
@@ -131,25 +137,35 @@ const lazyModules: Plugin = {
 
 /**
  * The CommonJS bundle's `import.meta.resolve`, for the specifiers src/ gives it: package.json's `imports`
- * (`#package.json`, `#fixtures/*`), an entry being a path or a path ending in `*` as there. Node's resolver did this
- * at run time, and its first package import took about 6 ms of the CLI's start, loading the ES module resolver
- * (issue 13). Any other specifier throws, so one src/ starts to use fails the tests that run the bundle.
+ * (`#package.json`, `#fixtures/*`), an entry being a file path or a path with one `*`, as there; an exact entry wins
+ * over a pattern, a longer pattern over a shorter, as in Node. Node's resolver did this at run time, and its first
+ * package import took about 6 ms of the CLI's start, loading the ES module resolver (issue 13). Any other specifier
+ * throws, as does a `*` part that is empty or has a `..` segment (Node's ERR_INVALID_MODULE_SPECIFIER), so nothing
+ * outside the package is named; one src/ starts to use fails the tests that run the bundle.
  * Runs in the bundle (its source is the banner's): `root` is the package's folder, `imports` package.json's.
  * @returns the file URL the specifier names
  */
 function resolveImport (specifier: string, root: string, imports: Record<string, string>): string {
-  for (const [name, target] of Object.entries(imports)) {
-    const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined
-    if (prefix === undefined ? specifier === name : specifier.startsWith(prefix)) {
-      return require('node:url').pathToFileURL(require('node:path').join(root, target.replace('*', specifier.slice(prefix?.length ?? 0)))).href
-    }
+  const byPrecedence = Object.entries(imports).sort(([a], [b]) => Number(a.includes('*')) - Number(b.includes('*')) || b.length - a.length)
+  for (const [name, target] of byPrecedence) {
+    const [before, after] = name.split('*') as [string, string | undefined]
+    if (after === undefined ? specifier !== name : !(specifier.startsWith(before) && specifier.endsWith(after) && specifier.length > name.length - 1)) continue
+    const part = after === undefined ? '' : specifier.slice(before.length, specifier.length - after.length)
+    if (part.split(/[\\/]/).includes('..')) break
+    return require('node:url').pathToFileURL(require('node:path').join(root, target.replace('*', () => part))).href
   }
   throw new Error(`import.meta.resolve(${specifier}): not in package.json's imports`)
 }
 
-/** The banner's `__import_meta_resolve`: `resolveImport` with the package's folder seen from `outdir` and its imports. */
+/**
+ * The banner's `__import_meta_resolve`: `resolveImport` with the package's folder seen from `outdir` and its imports.
+ * @throws when an `imports` target is not a path in the package (`./…`, no `..`): conditions are not supported
+ */
 function importsResolver (outdir: string): string {
-  const imports = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports
+  const imports = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { imports: Record<string, unknown> }).imports
+  for (const [name, target] of Object.entries(imports)) {
+    if (typeof target !== 'string' || !target.startsWith('./') || target.split('/').includes('..')) throw new Error(`package.json imports ${name}: the build resolves only a path in the package, not ${JSON.stringify(target)}`)
+  }
   const root = `require('node:path').join(__dirname, ${JSON.stringify(relative(resolve(ROOT, outdir), ROOT))})`
   return `const __import_meta_resolve = (specifier) => (${resolveImport.toString()})(specifier, ${root}, ${JSON.stringify(imports)});`
 }

@@ -27,7 +27,7 @@ import controlRoutes from './routes/control.js'
 import { CONTROL_PREFIX } from './schemas/control.js'
 import { isControlRequest } from './request-target.js'
 import { toMicroseconds } from './journal.js'
-import { PRECOMPILED_ROUTES } from './precompiled.js'
+import { PRECOMPILED_ROUTES } from './precompiled-routes.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -68,12 +68,13 @@ export interface AppOptions {
 }
 
 /**
- * The key a route's validator or serializer is precompiled under by the build (src/precompiled.ts), from what Fastify
- * passes its compilers: method, URL and the request part (`POST /repo/:repoId/apikey body`), or the answer's status
- * and content type (`POST /repo/:repoId/apikey 200 application/json`).
+ * The key a route's validator or serializer is precompiled under by the build (src/precompiled-routes.ts), from what
+ * Fastify passes its compilers: method, URL, the request part or the answer's status, and the content type when there
+ * is one (a body schema per content type has one each): `POST /repo/:repoId/apikey body`,
+ * `POST /repo/:repoId/apikey 200 application/json`.
  */
 export function routeSchemaKey ({ method, url, httpPart, httpStatus, contentType }: { method?: string, url?: string, httpPart?: string, httpStatus?: string, contentType?: string }): string {
-  return [method, url, ...(httpPart === undefined ? [httpStatus, contentType] : [httpPart])].map(String).join(' ')
+  return [method, url, httpPart ?? httpStatus, contentType].filter((part) => part !== undefined).join(' ')
 }
 
 const buildSerializer = SerializerSelector()

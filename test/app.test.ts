@@ -1,6 +1,7 @@
 // The assembled app: CORS for browser frontends (answered before auth) and request logging.
 import t from 'tap'
 import { build, call, captureLogs, DEV_TOKEN, LIMITED_TOKEN } from './helper.js'
+import { routeSchemaKey } from '../src/app.js'
 
 const origin = 'http://localhost:5173'
 
@@ -166,4 +167,11 @@ t.test('no token, secret or admin token appears in any log line of a full flow a
   for (const secret of [DEV_TOKEN, LIMITED_TOKEN, adminToken, 'some-unknown-token', 'wrong-admin-token', created.secret, 'sent-by-a-client', 'proxy-s3cret']) {
     t.notOk(logs.leaks(secret), `${secret.slice(0, 12)}… is not logged`)
   }
+})
+
+t.test('routeSchemaKey: one key per route, request part or answer status, and content type (the build\'s precompiled routes)', async (t) => {
+  t.equal(routeSchemaKey({ method: 'POST', url: '/repo/:repoId/apikey', httpPart: 'body' }), 'POST /repo/:repoId/apikey body')
+  t.equal(routeSchemaKey({ method: 'POST', url: '/repo/:repoId/apikey', httpStatus: '200', contentType: 'application/json' }), 'POST /repo/:repoId/apikey 200 application/json')
+  const bodies = ['application/json', 'text/plain'].map((contentType) => routeSchemaKey({ method: 'POST', url: '/x', httpPart: 'body', contentType }))
+  t.equal(new Set(bodies).size, 2, 'a body schema per content type has a key of its own')
 })
