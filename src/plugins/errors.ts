@@ -73,8 +73,9 @@ function translate (error: FastifyError, request: FastifyRequest): { status: num
 
 /**
  * Fastify's `frameworkErrors` handler: sends the error shape for an error Fastify raises before any route runs
- * (bad URL encoding, long parameter). No hook runs for these, @fastify/cors included, so the origin is reflected
- * here when CORS would allow it, to let a browser read the message.
+ * (bad URL encoding, long parameter), and records the request in the request journal. No hook runs for these,
+ * @fastify/cors and the journal's included, so the origin is reflected here when CORS would allow it, to let a
+ * browser read the message.
  * @param allowsOrigin whether CORS allows an origin for this request: never on the control API or with --no-cors,
  *   else the --cors-origin list, or any
  */
@@ -86,6 +87,8 @@ export function frameworkErrorsFor (allowsOrigin: (origin: string, request: Fast
       res.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin')
     }
     res.code(status).type('application/json').send(body)
+    // No onResponse hook runs either: the request journal records the request here, so a test sees what was sent.
+    request.server.journalRequest(request, res)
   }
 }
 

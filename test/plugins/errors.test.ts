@@ -47,6 +47,15 @@ t.test('URLs the router rejects get the error shape: bad percent-encoding 400, a
   t.same(long.json(), { success: false, message: 'A path parameter is longer than 500 characters', code: 'FBM_URI_TOO_LONG' })
   const longest = await call(app, { method: 'GET', url: `/repo/${'a'.repeat(500)}/apikey` })
   t.equal(longest.statusCode, 404, 'a 500-character repoId reaches the route')
+  const journal = (await app.inject('/__mock/requests')).json().requests as Array<Record<string, unknown>>
+  t.match(journal, [
+    { method: 'GET', url: '/repo/%zz/apikey', route: null, status: 400, headers: { origin: 'http://localhost:5173' } },
+    { method: 'GET', url: `/repo/${'a'.repeat(501)}/apikey`, route: null, status: 414 },
+    { route: '/repo/{repoId}/apikey', status: 404 }
+  ], 'the journal records them, once each')
+  t.equal(journal.length, 3)
+  await call(app, { method: 'GET', url: '/__mock/%zz' })
+  t.equal((await app.inject('/__mock/requests')).json().requests.length, 3, 'not one to the control API')
 })
 
 t.test('a body over 1 MiB is a 413 that gives the limit in bytes', async (t) => {
