@@ -3,7 +3,7 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type FixtureApiKey, type FixtureRepo, type Fixtures } from './schemas/fixtures.js'
-import { compileChecker, jsonPath } from './validation.js'
+import { compileChecker, jsonErrorLocation, jsonPath } from './validation.js'
 
 /**
  * The fixture file shipped with the package: two repos, a development token and a limited token. Found through
@@ -96,17 +96,6 @@ export function adminTokenClash (fixtures: Fixtures, adminToken: string | undefi
 }
 
 /**
- * Where JSON.parse stopped, as an editor shows it: `:12:5` (line 12, column 5, both from 1), from the
- * `position N` V8 puts in its message; empty when the message has none.
- */
-function lineAndColumn (text: string, message: string): string {
-  const position = /at position (\d+)/.exec(message)?.[1]
-  if (position === undefined) return ''
-  const before = text.slice(0, Number(position)).split('\n')
-  return `:${before.length}:${(before.at(-1) as string).length + 1}`
-}
-
-/**
  * Reads and checks a fixture file. The file is only read, never written.
  * @param path file path, relative to the working directory or absolute
  * @returns the checked fixtures
@@ -144,7 +133,8 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
     // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
     data = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (err) {
-    throw new FixtureError(`${path}${lineAndColumn(text, (err as Error).message)}: not valid JSON (${(err as Error).message})`)
+    const at = jsonErrorLocation(text, (err as Error).message)
+    throw new FixtureError(`${path}${at === undefined ? '' : `:${at.line}:${at.column}`}: not valid JSON (${(err as Error).message})`)
   }
   return validateFixtures(data, path)
 }

@@ -67,6 +67,20 @@ export function mainAjvError (errors: ErrorObject[]): ErrorObject {
   return errors.find((e) => e.instancePath.startsWith(`${anyOf.instancePath}/`)) ?? anyOf
 }
 
+/**
+ * Where JSON.parse stopped, as an editor shows it: line and column, both from 1, from the `position N` V8 puts in
+ * its message (`Expected ',' or '}' after property value in JSON at position 21`).
+ * @param text the JSON text JSON.parse refused
+ * @param message the SyntaxError's message
+ * @returns the line and column, or undefined when the message has none (the text ends too soon)
+ */
+export function jsonErrorLocation (text: string, message: string): { line: number, column: number } | undefined {
+  const position = /at position (\d+)/.exec(message)?.[1]
+  if (position === undefined) return undefined
+  const before = text.slice(0, Number(position)).split('\n')
+  return { line: before.length, column: (before.at(-1) as string).length + 1 }
+}
+
 /** Renders a path as a JSON path, e.g. `$.repos[1].storageType`. */
 export function jsonPath (path: string[]): string {
   return '$' + path.map((s) => /^\d+$/.test(s) ? `[${s}]` : `.${s}`).join('')

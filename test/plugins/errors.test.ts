@@ -10,13 +10,20 @@ import { rawBody, rawConnect, rawRequest } from '../raw-socket.js'
 
 const url = '/repo/repo-a/apikey'
 
-t.test('invalid JSON is a 400 that says so', async (t) => {
+t.test('invalid JSON is a 400 that says so, and where, as an editor counts lines and columns', async (t) => {
   const app = await build(t)
-  for (const payload of ['{"name":', '{name: "n"}', '   ', '{"name":"n","accessType":"READ"} trailing']) {
+  const cases: Array<[string, string]> = [
+    ['{"name":', ''],
+    ['   ', ''],
+    ['{name: "n"}', ' at line 1, column 2'],
+    ['{"name":"n","accessType":"READ"} trailing', ' at line 1, column 34'],
+    ['{\n  "name": "n",\n  "accessType": "READ",\n}', ' at line 4, column 1']
+  ]
+  for (const [payload, where] of cases) {
     const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload })
     t.equal(res.statusCode, 400, payload)
     t.match(res.headers['content-type'], /^application\/json/)
-    t.same(res.json(), { success: false, message: 'Request body is not valid JSON', code: 'FBM_INVALID_JSON' })
+    t.same(res.json(), { success: false, message: `Request body is not valid JSON${where}`, code: 'FBM_INVALID_JSON' })
   }
 })
 
