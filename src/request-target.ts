@@ -14,15 +14,21 @@ export const matchedRoute = (request: FastifyRequest): string | undefined => req
 
 /**
  * The path as the router reads it, percent-decoded once. A path that does not decode is answered 400 FBM_BAD_URL by
- * the router before any hook runs, but the router never reads a fragment, so `/health#%ZZ` gets here: what does
- * not decode is kept as sent.
+ * the router (and recorded by the journal), and the router never reads a fragment, so `/health#%ZZ` gets here too:
+ * a segment that does not decode is kept as sent, so `/%5F%5Fmock/faults/%zz` is still under `/__mock`.
  */
 function decodedPath (url: string): string {
   const path = url.split('?')[0] as string
   try {
     return decodeURIComponent(path)
   } catch {
-    return path
+    return path.split('/').map((segment) => {
+      try {
+        return decodeURIComponent(segment)
+      } catch {
+        return segment
+      }
+    }).join('/')
   }
 }
 
@@ -45,7 +51,7 @@ export const isOwnRoute = (request: FastifyRequest, route = matchedRoute(request
   // A matched route without a wildcard names its path itself, so the URL need not be decoded (issue 13: decoding
   // it was about 1% of a request's CPU time); an unknown route or a wildcard one is judged by its path too.
   if (route !== undefined && !route.includes('*')) return isOwnPath(route)
-  return isControlRequest(request) || DOCS_URL.test(String(route))
+  return isControlRequest(request) || DOCS_URL.test(decodedPath(request.url))
 }
 
 /** A request's method, its path without the query, and its route pattern. */

@@ -68,14 +68,17 @@ export function mainAjvError (errors: ErrorObject[]): ErrorObject {
 }
 
 /**
- * Where JSON.parse stopped, as an editor shows it: line and column, both from 1, from the `position N` V8 puts in
- * its message (`Expected ',' or '}' after property value in JSON at position 21`).
+ * Where JSON.parse stopped, as an editor's go-to-line counts it: line and column from 1, the column in UTF-16 units
+ * (a tab is 1, an emoji 2), from the position V8 ends its message with (`Expected ',' or '}' after property value in
+ * JSON at position 21`, in Node 22 followed by `(line 3 column 10)`).
  * @param text the JSON text JSON.parse refused
  * @param message the SyntaxError's message
- * @returns the line and column, or undefined when the message has none (the text ends too soon)
+ * @returns the line and column, or undefined when the message gives no position: V8 gives none when the text ends too
+ *   soon, nor for an unexpected token it quotes instead (`Unexpected token 'h', "hello" is not valid JSON`)
  */
 export function jsonErrorLocation (text: string, message: string): { line: number, column: number } | undefined {
-  const position = /at position (\d+)/.exec(message)?.[1]
+  // At the end only: a message that quotes the text could quote "at position 9" too.
+  const position = / JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message)?.[1]
   if (position === undefined) return undefined
   const before = text.slice(0, Number(position)).split('\n')
   return { line: before.length, column: (before.at(-1) as string).length + 1 }

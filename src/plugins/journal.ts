@@ -1,5 +1,6 @@
 // Records each request to the emulated API in the app's request journal, with its secrets redacted.
 import fp from 'fastify-plugin'
+import { parse as parseQuery } from 'node:querystring'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createJournal, type Journal } from '../journal.js'
 import { parseAuthorization, perHeader, tokenDigest } from '../bearer.js'
@@ -67,7 +68,8 @@ const journalPlugin: FastifyPluginAsync<JournalPluginOptions> = async (app, { si
       url: request.url,
       route: route ?? null,
       params: route === undefined ? {} : request.params as Record<string, string>,
-      query: request.query as Record<string, unknown>,
+      // A URL the router rejects has no parsed query (Fastify's frameworkErrors): read here, as Fastify would.
+      query: (request.query ?? parseQuery(request.url.split('?')[1] ?? '')) as Record<string, unknown>,
       headers: request.headers,
       bodyJson: request.bodyText,
       status,

@@ -17,7 +17,11 @@ t.test('invalid JSON is a 400 that says so, and where, as an editor counts lines
     ['   ', ''],
     ['{name: "n"}', ' at line 1, column 2'],
     ['{"name":"n","accessType":"READ"} trailing', ' at line 1, column 34'],
-    ['{\n  "name": "n",\n  "accessType": "READ",\n}', ' at line 4, column 1']
+    ['{\n  "name": "n",\n  "accessType": "READ",\n}', ' at line 4, column 1'],
+    ['{"a":1,\r\n\t}', ' at line 2, column 2'],
+    ['{"😀":1,}', ' at line 1, column 9'],
+    // V8 quotes the body here and gives no position, though the quote says "at position 15".
+    ['[x,"at position 15"]', '']
   ]
   for (const [payload, where] of cases) {
     const res = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload })
@@ -61,8 +65,13 @@ t.test('URLs the router rejects get the error shape: bad percent-encoding 400, a
     { route: '/repo/{repoId}/apikey', status: 404 }
   ], 'the journal records them, once each')
   t.equal(journal.length, 3)
-  await call(app, { method: 'GET', url: '/__mock/%zz' })
-  t.equal((await app.inject('/__mock/requests')).json().requests.length, 3, 'not one to the control API')
+  for (const own of ['/__mock/%zz', '/%5F%5Fmock/faults/%zz', '/docs/%zz', '/docs/static/%zz', '/docs/nope']) {
+    const res = await call(app, { method: 'GET', url: own, headers: { origin: 'http://localhost:5173' } })
+    t.equal(res.headers['access-control-allow-origin'], own.startsWith('/docs') ? 'http://localhost:5173' : undefined, `${own}: CORS as its path`)
+  }
+  t.equal((await app.inject('/__mock/requests')).json().requests.length, 3, 'not one to the control API or the docs, percent-encoded or not')
+  await call(app, { method: 'GET', url: '/repo/%zz/apikey?a=1&b=2&b=3' })
+  t.match((await app.inject('/__mock/requests')).json().requests.at(-1), { status: 400, query: { a: '1', b: ['2', '3'] } }, 'its query, read as Fastify reads one')
 })
 
 t.test('a body over 1 MiB is a 413 that gives the limit in bytes', async (t) => {
