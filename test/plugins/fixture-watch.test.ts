@@ -138,13 +138,18 @@ t.test('the folder removed: one warn line that the watch has stopped, and the se
   t.equal((await app.inject('/health')).statusCode, 200)
 })
 
+/** Replaces fs.watch for the rest of the test, as the plugin's own import of it sees it. */
+function replaceWatch (t: Test, fake: typeof fs.watch): void {
+  const real = fs.watch
+  fs.watch = fake
+  syncBuiltinESMExports()
+  t.teardown(() => { fs.watch = real; syncBuiltinESMExports() })
+}
+
 t.test('a folder fs.watch cannot watch fails the build with a FixtureWatchError naming it and why', async (t) => {
   const path = join(t.testdir(), 'fixtures.json')
   writeFileSync(path, JSON.stringify(testFixtures()))
-  const realWatch = fs.watch
-  fs.watch = () => { throw Object.assign(new Error('EPERM: operation not permitted, watch'), { code: 'EPERM' }) }
-  syncBuiltinESMExports()
-  t.teardown(() => { fs.watch = realWatch; syncBuiltinESMExports() })
+  replaceWatch(t, () => { throw Object.assign(new Error('EPERM: operation not permitted, watch'), { code: 'EPERM' }) })
   const building = buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path })
   await t.rejects(building, new FixtureWatchError(`--watch cannot watch the folder ${t.testdirName} (EPERM: operation not permitted, watch); start without --watch`))
 })
@@ -157,13 +162,11 @@ t.test('a symlink target\'s folder fs.watch cannot watch fails the build, and th
   const started: fs.FSWatcher[] = []
   let onClose: () => void = () => {}
   const closed = new Promise<void>((resolve) => { onClose = resolve })
-  fs.watch = ((...args: Parameters<typeof realWatch>) => {
+  replaceWatch(t, ((...args: Parameters<typeof realWatch>) => {
     if (started.length > 0) throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached, watch'), { code: 'ENOSPC' })
     started.push(realWatch(...args).once('close', onClose))
     return started[0]
-  }) as typeof realWatch
-  syncBuiltinESMExports()
-  t.teardown(() => { fs.watch = realWatch; syncBuiltinESMExports() })
+  }) as typeof realWatch)
   await t.rejects(buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path }), { name: 'FixtureWatchError', message: new RegExp(`cannot watch the folder ${join(dir, 'real')} `) })
   t.equal(started.length, 1, 'the link\'s folder was watched first')
   await within(closed, 5_000, 'the first watcher to close')
