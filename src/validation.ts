@@ -69,7 +69,7 @@ export function mainAjvError (errors: ErrorObject[]): ErrorObject {
 
 /**
  * Where JSON.parse stopped, as an editor's go-to-line counts it: line and column from 1, the column in UTF-16 units
- * (a tab is 1, an emoji 2), from the position V8 ends its message with (`Expected ',' or '}' after property value in
+ * (a tab is 1, an emoji 2; CRLF, LF and a lone CR each end a line), from the position V8 ends its message with (`Expected ',' or '}' after property value in
  * JSON at position 21`, in Node 22 followed by `(line 3 column 10)`).
  * @param text the JSON text JSON.parse refused
  * @param message the SyntaxError's message
@@ -80,7 +80,8 @@ export function jsonErrorLocation (text: string, message: string): { line: numbe
   // At the end only: a message that quotes the text could quote "at position 9" too.
   const position = / JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message)?.[1]
   if (position === undefined) return undefined
-  const before = text.slice(0, Number(position)).split('\n')
+  // CRLF, LF or a lone CR (old Mac files) ends a line, as in an editor; JSON allows all three as whitespace.
+  const before = text.slice(0, Number(position)).split(/\r\n?|\n/)
   return { line: before.length, column: (before.at(-1) as string).length + 1 }
 }
 

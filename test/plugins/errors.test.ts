@@ -19,6 +19,8 @@ t.test('invalid JSON is a 400 that says so, and where, as an editor counts lines
     ['{"name":"n","accessType":"READ"} trailing', ' at line 1, column 34'],
     ['{\n  "name": "n",\n  "accessType": "READ",\n}', ' at line 4, column 1'],
     ['{"a":1,\r\n\t}', ' at line 2, column 2'],
+    // A lone CR ends a line too (an editor shows one there); CRLF is one line break, not two.
+    ['{"a":1,\r\r\n  }', ' at line 3, column 3'],
     ['{"😀":1,}', ' at line 1, column 9'],
     // V8 quotes the body here and gives no position, though the quote says "at position 15".
     ['[x,"at position 15"]', '']
