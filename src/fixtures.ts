@@ -21,7 +21,8 @@ export class FixtureError extends Error {
 
 /**
  * --watch cannot watch the fixture file's folder (fs.watch threw: the inotify limit reached, a folder it may not
- * read). The message says which folder, why, and what to do; the CLI prints it as one line and exits 1.
+ * read), or cannot find the file a symlinked fixture path stands for (its target went after the file was read). The
+ * message says which folder or file, why, and what to do; the CLI prints it as one line and exits 1.
  */
 export class FixtureWatchError extends Error {
   override name = 'FixtureWatchError'

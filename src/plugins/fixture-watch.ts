@@ -26,6 +26,19 @@ export interface FixtureWatchOptions {
 }
 
 /**
+ * The file `path` stands for, symlinks followed.
+ * @throws FixtureWatchError when it cannot be found: a link whose target went after the file was read (ENOENT), a
+ *   loop of links (ELOOP) or a folder on the way it may not search (EACCES)
+ */
+function realTarget (path: string): string {
+  try {
+    return realpathSync(path)
+  } catch (err) {
+    throw new FixtureWatchError(`--watch cannot find the file ${path} stands for (${(err as Error).message}); start without --watch`)
+  }
+}
+
+/**
  * Plugin `fixture-watch`: watches the fixture file's folder (Node's `fs.watch`; watching the folder, not the file,
  * follows editors that save by writing a new file and renaming it over the old one), and the folder of the file
  * a symlink points to. A folder removed ends the watch with one warn line `fixture watch stopped`. Once changes stop for
@@ -87,7 +100,7 @@ const fixtureWatchPlugin: FastifyPluginAsync<FixtureWatchOptions> = async (app, 
   // new target, the target's folder of a new content).
   let targetWatcher: FSWatcher | undefined
   try {
-    const target = realpathSync(path)
+    const target = realTarget(path)
     targetWatcher = target === path ? undefined : watchFolder(dirname(target), (_event, file) => { if (file === basename(target)) schedule() })
   } catch (err) {
     // The app is not built, so its onClose never runs: the folder's watcher would keep the process alive.

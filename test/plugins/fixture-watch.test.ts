@@ -171,3 +171,18 @@ t.test('a symlink target\'s folder fs.watch cannot watch fails the build, and th
   t.equal(started.length, 1, 'the link\'s folder was watched first')
   await within(closed, 5_000, 'the first watcher to close')
 })
+
+t.test('a symlink whose target went after the file was read fails the build with a FixtureWatchError; the folder\'s watcher is closed', async (t) => {
+  const dir = t.testdir({ linked: {} })
+  const path = join(dir, 'linked', 'fixtures.json')
+  symlinkSync(join(dir, 'gone.json'), path)
+  const realWatch = fs.watch
+  const closed: fs.FSWatcher[] = []
+  replaceWatch(t, ((...args: Parameters<typeof realWatch>) => realWatch(...args).once('close', function (this: fs.FSWatcher) { closed.push(this) })) as typeof realWatch)
+  await t.rejects(buildApp({ fixtures: testFixtures(), logLevel: 'silent', watchFixtures: path }), {
+    name: 'FixtureWatchError',
+    // Node's own words after ENOENT (the syscall it names) are its business.
+    message: new RegExp(`^--watch cannot find the file ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} stands for \\(ENOENT: .*\\); start without --watch$`)
+  })
+  t.equal(closed.length, 1, 'the link\'s folder watcher was closed')
+})
