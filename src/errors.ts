@@ -33,6 +33,12 @@ export const SchemaValidationError = answer<[string]>('FBM_VALIDATION', '%s', 40
 /** 415: a JSON body in a charset other than UTF-8. Argument: the charset sent. */
 export const UnsupportedCharsetError = answer<[string]>('FBM_UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset "%s": send JSON as UTF-8', 415)
 
+/**
+ * 400: a body that is not JSON. Argument: where it stops being JSON, as `jsonErrorLocation` gives it
+ * (` at line 4, column 1`), or '' when the parser gives no place (the body ends too soon).
+ */
+export const InvalidJsonError = answer<[string]>('FBM_INVALID_JSON', 'Request body is not valid JSON%s', 400)
+
 /** 400: a JSON body whose bytes are not valid UTF-8. */
 export const InvalidUtf8Error = answer('FBM_INVALID_JSON', 'Request body is not valid UTF-8', 400)
 

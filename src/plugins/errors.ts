@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import { SchemaValidationError } from '../errors.js'
 import type { ErrorObject } from 'ajv'
-import { describeAjvError, jsonErrorLocation, mainAjvError } from '../validation.js'
+import { describeAjvError, mainAjvError } from '../validation.js'
 import { MAX_PARAM_LENGTH, REPO_ERROR_CODES, type ErrorResponse } from '../schemas/common.js'
 
 /** Most bytes of an unread request body the mock reads and discards after an early answer: 64 MiB. */
@@ -26,19 +26,6 @@ const routeNotFound = (request: FastifyRequest): { status: number, body: ErrorRe
 
 /** Fastify's own client errors, reworded to name the cause and the fix. */
 const FASTIFY_ERRORS: Record<string, Translate> = {
-  // Where the body stops being JSON: Fastify's parser drops JSON.parse's message, so the body is parsed again here,
-  // on the error path only.
-  FST_ERR_CTP_INVALID_JSON_BODY: (_, request) => {
-    const text = request.bodyText ?? ''
-    let message = ''
-    try {
-      JSON.parse(text)
-    } catch (err) {
-      message = (err as Error).message
-    }
-    const at = jsonErrorLocation(text, message)
-    return reply(400, 'FBM_INVALID_JSON', `Request body is not valid JSON${at === undefined ? '' : ` at line ${at.line}, column ${at.column}`}`)
-  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, request) => {
     const type = request.headers['content-type']
     return reply(415, 'FBM_UNSUPPORTED_MEDIA_TYPE', type === undefined

@@ -1,9 +1,11 @@
 // JSON is the only body type; an empty JSON body counts as no body, so DELETE with a stray Content-Type works.
 import fp from 'fastify-plugin'
+import secureJsonParse from 'secure-json-parse'
 import type { FastifyPluginAsync, preValidationHookHandler } from 'fastify'
 import { addRouteHook } from '../route-hooks.js'
 import { requestTarget } from '../request-target.js'
-import { BodyNotAllowedError, InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError, UnsupportedMediaTypeError } from '../errors.js'
+import { jsonErrorLocation } from '../validation.js'
+import { BodyNotAllowedError, InvalidJsonError, InvalidUtf8Error, UnsupportedCharsetError, UnsupportedEncodingError, UnsupportedMediaTypeError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,6 +15,8 @@ declare module 'fastify' {
 }
 
 const CHARSET = /;\s*charset="?([^";\s]+)"?/i
+/** `__proto__` keys, and `constructor` keys holding a `prototype`, are dropped, as Fastify's own JSON parser is told to. */
+const PARSE_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as const
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -29,7 +33,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  */
 const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
   app.decorateRequest('bodyText', undefined)
-  const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     // An unknown route is a 404 whatever its body: read (so the connection stays usable), never judged.
@@ -46,7 +49,17 @@ const jsonBodyPlugin: FastifyPluginAsync = async (app) => {
     }
     if (text === '') return done(null, undefined)
     request.bodyText = text
-    parseJson(request, text, done)
+    // secure-json-parse, as Fastify's own JSON parser, but keeping JSON.parse's message, which says where the body
+    // stops being JSON: Fastify's drops it (the body was then parsed a second time to find the place).
+    let parsed: unknown
+    try {
+      parsed = secureJsonParse(text, undefined, PARSE_OPTIONS)
+    } catch (err) {
+      // JSON.parse's SyntaxError: V8 parses and secure-json-parse scans without recursion, so depth throws no other.
+      const at = jsonErrorLocation(text, (err as SyntaxError).message)
+      return done(new InvalidJsonError(at === undefined ? '' : ` at line ${at.line}, column ${at.column}`))
+    }
+    done(null, parsed)
   })
   // Any other type: with no body there is nothing for a Content-Type to describe (RFC 9110, 8.3), so an empty
   // body is no body, whatever its type (fetch sends text/plain with body: ''); a non-empty one is a 415, answered

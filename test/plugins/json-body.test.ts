@@ -38,6 +38,10 @@ t.test('__proto__ and constructor keys are dropped like any unknown field', asyn
   const only = await call(app, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"name":"n","accessType":"READ"}}' })
   t.same(only.json(), { success: false, message: 'body/name is required', code: 'FBM_VALIDATION' })
   t.equal(({} as Record<string, unknown>).admin, undefined, 'Object.prototype is untouched')
+  // Where an unknown field is refused (the control API), a dropped key is not there to refuse.
+  const rule = await call(app, { method: 'POST', url: '/__mock/faults', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1},"constructor":{"prototype":{"x":1}},"status":503}' })
+  t.equal(rule.statusCode, 200, rule.body)
+  t.same(rule.json().fault, { id: 'fault-1', hits: 0, status: 503 })
 })
 
 t.test('an empty body is no body: fine where none is needed, "required" where one is', async (t) => {
