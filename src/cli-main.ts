@@ -8,7 +8,7 @@ import { bannerText, readyFacts } from './banner.js'
 
 /** Exit code for a bad flag, environment variable or fixture file. */
 const EXIT_USAGE = 2
-/** Exit code when the server cannot listen, or --watch cannot watch the fixture file's folder. */
+/** Exit code when the server cannot listen, or --watch cannot watch the fixture file (its folder, or a link's target). */
 const EXIT_ENVIRONMENT = 1
 /** The ready line's fixed text, then the bound address as a URL: `flashback-mock listening on http://127.0.0.1:3000`. */
 const READY_TEXT = 'flashback-mock listening on'
@@ -37,7 +37,7 @@ function listenFailure (err: NodeJS.ErrnoException & { address?: string }, { hos
 /**
  * Runs the command line of this process (`process.argv`, `process.env`): prints the usage or the version, or starts
  * the server and logs the ready line. A bad setting or fixture file, or a port it cannot listen on, ends the process
- * with one line on stderr (exit code 2, or 1 for the port or a fixture folder --watch cannot watch).
+ * with one line on stderr (exit code 2, or 1 for the port or a fixture file --watch cannot watch).
  * @returns true once the server is listening, false after --help or --version
  */
 export async function main (): Promise<boolean> {

@@ -69,9 +69,10 @@ export function mainAjvError (errors: ErrorObject[]): ErrorObject {
 
 /**
  * Where JSON.parse stopped, as an editor's go-to-line counts it: line and column from 1, the column in UTF-16 units
- * (a tab is 1, an emoji 2; CRLF, LF and a lone CR each end a line), from the position V8 ends its message with (`Expected ',' or '}' after property value in
- * JSON at position 21`, in Node 22 followed by `(line 3 column 10)`).
- * @param text the JSON text JSON.parse refused
+ * (a tab is 1, an emoji 2; CRLF, LF and a lone CR each end a line), from the position V8 ends its message with
+ * (`Expected ',' or '}' after property value in JSON at position 21`, in Node 22 followed by `(line 3 column 10)`).
+ * @param text the JSON text as decoded (TextDecoder has dropped a UTF-8 byte-order mark); a second mark, which the
+ *   body parser and the fixture loader drop before JSON.parse and an editor shows as a character, counts as one
  * @param message the SyntaxError's message
  * @returns the line and column, or undefined when the message gives no position: V8 gives none when the text ends too
  *   soon, nor for an unexpected token it quotes instead (`Unexpected token 'h', "hello" is not valid JSON`)
@@ -80,9 +81,20 @@ export function jsonErrorLocation (text: string, message: string): { line: numbe
   // At the end only: a message that quotes the text could quote "at position 9" too.
   const position = / JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message)?.[1]
   if (position === undefined) return undefined
-  // CRLF, LF or a lone CR (old Mac files) ends a line, as in an editor; JSON allows all three as whitespace.
-  const before = text.slice(0, Number(position)).split(/\r\n?|\n/)
-  return { line: before.length, column: (before.at(-1) as string).length + 1 }
+  // JSON.parse saw the text after a leading mark.
+  const end = Number(position) + (text.charCodeAt(0) === 0xFEFF ? 1 : 0)
+  // Counted, not split: a body of 16 MiB of line breaks would be 16 million strings.
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i)
+    // LF, or a CR not followed by LF (CRLF ends its line at the LF).
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return { line, column: end - lineStart + 1 }
 }
 
 /** Renders a path as a JSON path, e.g. `$.repos[1].storageType`. */

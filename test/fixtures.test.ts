@@ -47,6 +47,9 @@ t.test('a missing file and a non-JSON file fail with the file name', async (t) =
   // Where it broke, as an editor counts: line 3, column 10 (JSON.parse says only "position 21").
   const broken = file('broken.json', '{\n  "a": 1,\n  "b": 2,,\n}')
   await t.rejects(loadFixtureFile(broken), new RegExp(`^${broken}:3:10: not valid JSON \\(Expected double-quoted property name in JSON at position 21\\)$`))
+  // Saved with two byte-order marks: the second is a character of line 1 in an editor, and JSON.parse never sees it.
+  const marked = file('marked.json', '\uFEFF\uFEFF{\n  "a": 1,\n}')
+  await t.rejects(loadFixtureFile(marked), new RegExp(`^${marked}:3:1: not valid JSON`))
 })
 
 t.test('fixture-file attacks fail with one line naming the file, never half-loaded: a FIFO, a 200 MB file, a JSON bomb, bytes that are not UTF-8', async (t) => {

@@ -21,6 +21,9 @@ t.test('invalid JSON is a 400 that says so, and where, as an editor counts lines
     ['{"a":1,\r\n\t}', ' at line 2, column 2'],
     // A lone CR ends a line too (an editor shows one there); CRLF is one line break, not two.
     ['{"a":1,\r\r\n  }', ' at line 3, column 3'],
+    // Two byte-order marks: UTF-8 decoding drops the first; an editor shows the second, which the parser skips.
+    ['\uFEFF\uFEFF{\n,}', ' at line 2, column 1'],
+    ['\uFEFF\uFEFF{,}', ' at line 1, column 3'],
     ['{"😀":1,}', ' at line 1, column 9'],
     // V8 quotes the body here and gives no position, though the quote says "at position 15".
     ['[x,"at position 15"]', '']
