@@ -38,7 +38,10 @@ declare module 'fastify' {
 
 /** What `buildApp` needs. */
 export interface AppOptions {
-  /** Initial state: repos, keys and bearer tokens, already checked (`loadFixtureFile` or `validateFixtures`). */
+  /**
+   * Initial state: repos, keys and bearer tokens, already checked (`loadFixtureFile` or `validateFixtures`). The app
+   * takes the object as it is and never changes it; the caller must not change it afterwards (`createStore`).
+   */
   fixtures: Fixtures
   /** pino level; default "info". Tests usually pass "silent". */
   logLevel?: LogLevel

@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type FixtureApiKey, type FixtureRepo, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonErrorLocation, jsonPath } from './validation.js'
+import { copyFixtures } from './store.js'
 
 /**
  * The fixture file shipped with the package: two repos, a development token and a limited token. Found through
@@ -142,14 +143,15 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
 
 /**
  * The fixtures a server starts with, as the CLI and `startMockServer` both load them: a file, or a fixture
- * document given in code, checked the same way, and no fixture token may be the admin token.
+ * document given in code, checked the same way and copied (its owner may change it afterwards; the store does not
+ * copy what it is given), and no fixture token may be the admin token.
  * @param source a file path, or a fixture document (messages then call it "fixtures")
  * @param adminToken the control API's token, if any
  * @throws FixtureError naming the file or "fixtures" and the JSON path
  */
 export async function loadStartFixtures (source: string | Fixtures, adminToken: string | undefined): Promise<Fixtures> {
   const name = typeof source === 'string' ? source : 'fixtures'
-  const fixtures = typeof source === 'string' ? await loadFixtureFile(source) : validateFixtures(source, name)
+  const fixtures = typeof source === 'string' ? await loadFixtureFile(source) : copyFixtures(validateFixtures(source, name))
   const clash = adminTokenClash(fixtures, adminToken)
   if (clash !== undefined) throw new FixtureError(`${name}: ${clash} is the admin token; give the admin token (--admin-token, FLASHBACK_MOCK_ADMIN_TOKEN) another value`)
   return fixtures

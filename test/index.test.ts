@@ -25,6 +25,19 @@ t.test('startMockServer with no options: a free loopback port, the bundled fixtu
   await t.rejects(fetch(`${server.url}/health`), { message: 'fetch failed' }, 'closed')
 })
 
+t.test('a fixture document given in code is copied: changing it after the start changes no state, a reset included', async (t) => {
+  const fixtures = testFixtures()
+  const server = await startMockServer({ fixtures, logLevel: 'silent' })
+  t.teardown(() => server.close())
+  const key = fixtures.repos[0]?.apiKeys?.[0] as { name: string }
+  key.name = 'changed in the document afterwards'
+  fixtures.tokens.pop()
+  fixtures.repos[1]!.name = 'changed too'
+  t.same(await server.state(), fixtureState())
+  await server.reset()
+  t.same(await server.state(), fixtureState(), 'after a reset too')
+})
+
 t.test('MockControl drives every control route, and its errors carry the status, code and message', async (t) => {
   const server = await serve(t)
   const control = new MockControl(`${server.url}/`)

@@ -1,4 +1,4 @@
-// The store: seeded from fixtures without sharing or changing them.
+// The store: seeded from fixtures without changing them.
 import t from 'tap'
 import { createStore } from '../src/store.js'
 import { createRandomSource } from '../src/random-source.js'
@@ -21,9 +21,11 @@ t.test('the fixtures object is never changed, and lists are copies', async (t) =
   t.equal(JSON.stringify(fixtures), before)
   t.equal(store.listKeys('repo-a')[0]?.name, 'existing')
   t.equal(store.listKeys('repo-a').length, 2)
-  fixtures.repos[0]!.apiKeys![0]!.name = 'changed in the fixtures object afterwards'
+  store.updateKey('repo-a', 'key-a1', { name: 'renamed', accessType: 'ADMIN' })
+  store.deleteRepo('repo-b')
+  t.equal(JSON.stringify(fixtures), before, 'an update replaces the key, and a delete changes no fixture list')
   store.reset()
-  t.equal(store.listKeys('repo-a')[0]?.name, 'existing', 'the store keeps copies of the keys it was given')
+  t.same(store.snapshot(), { tokens: fixtures.tokens, repos: fixtures.repos.map((repo) => ({ ...repo, apiKeys: repo.apiKeys ?? [] })) }, 'a reset gives the fixtures back')
   t.same(store.getRepo('repo-b'), { ...testFixtures().repos[1] })
 })
 
