@@ -3,12 +3,17 @@
 import { setFlagsFromString } from 'node:v8'
 
 /**
- * V8 flags a user may give (`node --no-opt`, NODE_OPTIONS) that the lean start would change: with any of them, in
- * any spelling V8 takes (`--no-opt`, `--noopt`, `--semi_space_growth_factor=4`, `--always-turbofan`), it changes nothing.
+ * V8 flags a user may give that the lean start would change or contradict: with any of them, in any spelling Node and
+ * V8 take (`--no-opt`, `-no-opt`, `--noopt`, `--semi_space_growth_factor=4`), it changes nothing. Node takes them on
+ * its command line (`node --no-opt dist/cli.cjs`); of them, NODE_OPTIONS allows `--jitless` only. Flags that only
+ * name optimisation (`--trace-opt`, `--max-opt`) are not among them.
  */
-const USER_SET = /^--(?:no-?)?(?:[a-z-]*-)?(?:turbofan|opt|jitless|semi-space-growth-factor)(?:=|$)/
+const USER_SET = /^--?(?:no-?)?(?:turbofan|opt|always-turbofan|always-opt|jitless|lite-mode|semi-space-growth-factor)(?:=|$)/
 
-/** The flags set for the start, each with the default it goes back to (V8 11, Node 20 to 22). */
+/**
+ * The flags set for the start, each with the value it goes back to: V8's default in Node 20 (V8 11.3) and 22 (V8 12.4).
+ * The user has set neither (`USER_SET`), so the default is the value in effect.
+ */
 const START_FLAGS = [
   { start: '--no-turbofan', after: '--turbofan' },
   { start: '--semi-space-growth-factor=1', after: '--semi-space-growth-factor=2' }
@@ -17,13 +22,16 @@ const START_FLAGS = [
 /**
  * Turns V8's optimising compiler (TurboFan) off and keeps its young generation from growing, until the returned
  * function puts V8's defaults back; the CLI calls it once the server listens. At the first 200, with the bench's
- * 10,000 fixture keys, the CLI's RSS was 72.4 MB, 1.42× the bare-Node reference's (medians of 15 starts):
+ * 10,000 fixture keys, the CLI's RSS was 72.5 MB on Node 20, 1.42× the bare-Node reference's (medians of 21 starts):
  * - TurboFan optimised the start's loops (the fixture check, the store), each run once: 3.1 MB of the node binary's
  *   pages were its compiler's code alone, with its memory (glibc kept freed chunks). Without it: 68.6 MB.
  * - V8 doubles its young generation when most of it survives a collection, as the fixtures do: kept from growing
- *   until the server listens, 64.5 MB (1.26×), with the same start-up time and CPU.
+ *   until the server listens, 64.5 MB (1.26×), with the same start-up time and CPU. On Node 22, 78.4 MB became
+ *   67.9 (11 starts).
  * Requests are served with V8's defaults: create key's throughput and CPU per request were the same, and 4 times
- * worse with TurboFan left off. Setting a flag at run time is what Node's docs show for `v8.setFlagsFromString`.
+ * worse with TurboFan left off. Node's docs warn that a flag changed after V8 has started may behave unpredictably;
+ * these two are read each time they are used (V8's tiering manager, its young-generation sizing), and
+ * test/lean-start.test.ts shows in V8 itself that TurboFan is off, then on again.
  * Call it before the bundle is compiled, and write the code cache before restoring: V8 takes a code cache only
  * with the flags it was made with.
  * @param execArgv Node's own arguments (`process.execArgv`); a flag of `USER_SET` there leaves V8 alone

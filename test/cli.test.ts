@@ -86,6 +86,23 @@ t.test('issue 13: the first server start writes V8\'s code cache next to the bun
   t.ok(statSync(cache).size > 'damaged'.length, 'a damaged one is written again, after a start that works')
 })
 
+t.test('issue 13: the CLI sets V8\'s start flags before it listens and puts the defaults back before it answers; none when the user gives one', async (t) => {
+  const probe = ['--import', fileURLToPath(new URL('./probes/record-v8-flags.js', import.meta.url))]
+  const flagsSet = async (nodeArgs: string[]): Promise<{ listening: unknown, answering: unknown }> => {
+    const server = await startCli(t, [], { LOG_LEVEL: 'warn' }, [...probe, ...nodeArgs])
+    t.equal((await fetch(`${server.url}/health`)).status, 200)
+    const stderr = await server.waitForStderr(/test-v8-flags-answering .*\n/)
+    t.equal(await server.stop(), 0)
+    const moment = (name: string): unknown => JSON.parse(new RegExp(`test-v8-flags-${name} (.*)\n`).exec(stderr)?.[1] as string)
+    return { listening: moment('listening'), answering: moment('answering') }
+  }
+  t.same(await flagsSet([]), {
+    listening: ['--no-turbofan', '--semi-space-growth-factor=1'],
+    answering: ['--no-turbofan', '--semi-space-growth-factor=1', '--turbofan', '--semi-space-growth-factor=2']
+  })
+  t.same(await flagsSet(['--no-opt']), { listening: [], answering: [] }, 'node --no-opt: V8 is left alone')
+})
+
 /** A preload that makes running Fastify's code throw, to prove a command never runs the server's code. */
 const FORBID_APP = fileURLToPath(new URL('./probes/forbid-app.js', import.meta.url))
 
