@@ -1,5 +1,6 @@
 // Loads and checks fixture files: schema first, then the rules a schema cannot say (unique ids, known repos).
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs'
+import { close, constants, fstat, open, readFile } from 'node:fs'
+import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { FixturesSchema, type FixtureApiKey, type FixtureRepo, type Fixtures } from './schemas/fixtures.js'
 import { compileChecker, jsonErrorLocation, jsonPath } from './validation.js'
@@ -29,6 +30,13 @@ export class FixtureWatchError extends Error {
 }
 
 const checkSchema = compileChecker(FixturesSchema)
+
+// node:fs's callback calls, not node:fs/promises: nothing else in the CLI loads that module, and loading it with its
+// ten internal modules took about 3 ms of the CLI's start (issue 13, timed by a require hook).
+const openFile = promisify(open)
+const statFile = promisify(fstat)
+const readWhole = promisify(readFile)
+const closeFile = promisify(close)
 
 /** What a read error means for someone mounting a fixture file into the image. */
 const READ_HINTS: Record<string, string> = {
@@ -110,19 +118,18 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
   try {
     // Looked at before it is read: reading a FIFO would wait forever, and a huge file would fill the memory. The
     // file opened (without blocking, as a FIFO would) is the one looked at and read, so a file swapped for a FIFO
-    // between the two (a --watch reload) cannot hang the process. Read with synchronous calls, as JSON.parse then
-    // parses it: node:fs/promises, which nothing else in the CLI loads, took about 3 ms of its start to load (issue 13).
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
-    const info = fstatSync(fd)
+    // between the two (a --watch reload) cannot hang the process.
+    fd = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const info = await statFile(fd)
     if (info.isDirectory()) throw cannotRead('EISDIR')
     if (!info.isFile()) throw new FixtureError(`${path}: not a regular file (a FIFO, a socket or a device); give the path of a JSON file`)
     if (info.size > MAX_FIXTURE_BYTES) throw new FixtureError(`${path}: the file is ${info.size} bytes; a fixture file may be at most ${MAX_FIXTURE_BYTES} bytes (64 MiB)`)
-    bytes = readFileSync(fd)
+    bytes = await readWhole(fd)
   } catch (err) {
     if (err instanceof FixtureError) throw err
     throw cannotRead(String((err as NodeJS.ErrnoException).code))
   } finally {
-    if (fd !== undefined) closeSync(fd)
+    if (fd !== undefined) await closeFile(fd)
   }
   let text: string
   try {
@@ -143,8 +150,8 @@ export async function loadFixtureFile (path: string): Promise<Fixtures> {
 
 /**
  * The fixtures a server starts with, as the CLI and `startMockServer` both load them: a file, or a fixture
- * document given in code, checked the same way and copied (its owner may change it afterwards; the store does not
- * copy what it is given), and no fixture token may be the admin token.
+ * document given in code, checked the same way; no fixture token may be the admin token. A document given in code is
+ * copied, since its owner may change it afterwards and the store does not copy what it is given.
  * @param source a file path, or a fixture document (messages then call it "fixtures")
  * @param adminToken the control API's token, if any
  * @throws FixtureError naming the file or "fixtures" and the JSON path

@@ -63,7 +63,8 @@ export interface Store {
   reset (): void
   /**
    * Makes checked fixtures the ones `reset()` restores, and replaces the state with them (a fixture file reloaded).
-   * @param fixtures checked fixtures, never changed, as `createStore` takes them
+   * @param fixtures checked fixtures, never changed and not copied, as `createStore` takes them: the caller must not
+   *   change them afterwards
    */
   load (fixtures: Fixtures): void
   /** How many times the state was replaced (reset included); a request can tell that it changed under it. */

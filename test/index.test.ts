@@ -26,16 +26,22 @@ t.test('startMockServer with no options: a free loopback port, the bundled fixtu
 })
 
 t.test('a fixture document given in code is copied: changing it after the start changes no state, a reset included', async (t) => {
-  const fixtures = testFixtures()
+  const withBucket = <T extends { repos: Array<{ buckets?: unknown }> }>(fixtures: T): T => {
+    fixtures.repos[1]!.buckets = [{ folder: 'photos', master: true }]
+    return fixtures
+  }
+  const fixtures = withBucket(testFixtures())
   const server = await startMockServer({ fixtures, logLevel: 'silent' })
   t.teardown(() => server.close())
   const key = fixtures.repos[0]?.apiKeys?.[0] as { name: string }
   key.name = 'changed in the document afterwards'
+  ;(fixtures.tokens[1]!.repos as string[]).push('repo-b')
   fixtures.tokens.pop()
   fixtures.repos[1]!.name = 'changed too'
-  t.same(await server.state(), fixtureState())
+  fixtures.repos[1]!.buckets![0]!.folder = 'changed too'
+  t.same(await server.state(), withBucket(fixtureState()))
   await server.reset()
-  t.same(await server.state(), fixtureState(), 'after a reset too')
+  t.same(await server.state(), withBucket(fixtureState()), 'after a reset too')
 })
 
 t.test('MockControl drives every control route, and its errors carry the status, code and message', async (t) => {

@@ -21,6 +21,8 @@ t.test('the fixtures object is never changed, and lists are copies', async (t) =
   t.equal(JSON.stringify(fixtures), before)
   t.equal(store.listKeys('repo-a')[0]?.name, 'existing')
   t.equal(store.listKeys('repo-a').length, 2)
+  store.snapshot().repos[0]!.apiKeys![0]!.name = 'changed in a snapshot'
+  store.listRepos('*', {})[0]!.apiKeys[0]!.name = 'changed in a listed repo'
   store.updateKey('repo-a', 'key-a1', { name: 'renamed', accessType: 'ADMIN' })
   store.deleteRepo('repo-b')
   t.equal(JSON.stringify(fixtures), before, 'an update replaces the key, and a delete changes no fixture list')
