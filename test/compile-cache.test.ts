@@ -39,6 +39,14 @@ t.test('the file runs as require runs it: module.exports, require, __filename an
   t.same(cacheFiles(cacheDir), [], 'nothing is written before save')
 })
 
+t.test('a file over the 64 KiB read size, with characters of several bytes across the boundaries, runs as written', async (t) => {
+  const { file, cacheDir } = commonJsFile('unused')
+  // 18 bytes before the string, then 3-byte euro signs: 65,536 is not at a character's start.
+  const text = `${'€'.repeat(30_000)} é ${'😀'.repeat(5_000)}`
+  writeFileSync(file, `module.exports = ${JSON.stringify(text)}\n`)
+  t.equal(requireCached<string>(file, cacheDir, {}).exports, text)
+})
+
 t.test('save writes the cache once; the next process takes it and writes nothing', async (t) => {
   const { file, cacheDir } = commonJsFile('saved')
   const loaded = requireCached(file, cacheDir, {})
