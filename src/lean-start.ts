@@ -28,9 +28,12 @@ const START_FLAGS = [
  * - V8 doubles its young generation when most of it survives a collection, as the fixtures do: kept from growing
  *   until the server listens, 64.5 MB (1.26×), with the same start-up time and CPU. On Node 22, 78.4 MB became
  *   67.9 (11 starts).
- * Requests are served with V8's defaults: create key's throughput and CPU per request were the same, and 4 times
- * worse with TurboFan left off. Node's docs warn that a flag changed after V8 has started may behave unpredictably;
- * these two are read each time they are used (V8's tiering manager, its young-generation sizing), and
+ * Requests are served with V8's defaults: create key's throughput and CPU per request were the same (10 alternated
+ * runs), and 4 times worse with TurboFan left off. The cost: the young generation grows back under load, not before,
+ * so the first seconds of create-key load made about twice as many young-generation collections (97-100 against
+ * 40-61 over a start and 4 s of load, taking 304-318 ms against 199-261; 2 runs each).
+ * Node's docs warn that a flag changed after V8 has started may behave unpredictably; these two are read each time
+ * they are used (V8's tiering manager, its young-generation sizing), and
  * test/lean-start.test.ts shows in V8 itself that TurboFan is off, then on again.
  * Call it before the bundle is compiled, and write the code cache before restoring: V8 takes a code cache only
  * with the flags it was made with.
