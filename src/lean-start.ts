@@ -12,9 +12,10 @@ const USER_SET = /^--?(?:no-?)?(?:turbofan|opt|always-turbofan|always-opt|jitles
 
 /**
  * The flags set for the start, each with the value it goes back to: V8's default in Node 20 (V8 11.3) and 22 (V8 12.4).
- * The user has set neither (`USER_SET`), so the default is the value in effect.
+ * The user has set neither (`USER_SET`), so the default is the value in effect. V8 takes the CLI's code cache only with
+ * the start's flags set (the image's test asks V8 with them).
  */
-const START_FLAGS = [
+export const START_FLAGS = [
   { start: '--no-turbofan', after: '--turbofan' },
   { start: '--semi-space-growth-factor=1', after: '--semi-space-growth-factor=2' }
 ] as const

@@ -4,6 +4,7 @@ import t from 'tap'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
 import { MockControl } from '../../src/index.js'
+import { START_FLAGS } from '../../src/lean-start.js'
 
 const IMAGE = process.env.FLASHBACK_MOCK_IMAGE ?? 'flashback-mock:latest'
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim()
@@ -95,8 +96,10 @@ t.test('the image runs as a non-root user, in production mode, with no sources o
 })
 
 t.test('issue 13: the image comes with V8\'s code cache for the CLI, and the node user\'s start takes it', async (t) => {
-  // What src/compile-cache.ts does with the cache file, asked of V8 directly: would it take the cached code?
+  // What src/compile-cache.ts does with the cache file, asked of V8 directly, with the flags the bin sets before it
+  // compiles (src/lean-start.ts): would it take the cached code?
   const script = `const { readdirSync, readFileSync } = require('node:fs'); const { Script } = require('node:vm'); const { Module } = require('node:module')
+for (const flag of ${JSON.stringify(START_FLAGS.map((flag) => flag.start))}) require('node:v8').setFlagsFromString(flag)
 const [cache] = readdirSync('dist/.compile-cache')
 const script = new Script(Module.wrap(readFileSync('dist/cli-main.cjs', 'utf8')), { filename: '/app/dist/cli-main.cjs', cachedData: readFileSync('dist/.compile-cache/' + cache) })
 console.log(cache, script.cachedDataRejected ? 'refused' : 'taken')`
