@@ -34,8 +34,8 @@ export const START_FLAGS = [
  * so the first seconds of create-key load made about twice as many young-generation collections (97-100 against
  * 40-61 over a start and 4 s of load, taking 304-318 ms against 199-261; 2 runs each).
  * Node's docs warn that a flag changed after V8 has started may behave unpredictably; these two are read each time
- * they are used (V8's tiering manager, its young-generation sizing), and
- * test/lean-start.test.ts shows in V8 itself that TurboFan is off, then on again.
+ * they are used (V8's tiering manager, its young-generation sizing), and test/lean-start.test.ts shows in V8 itself
+ * that TurboFan is off, then on again.
  * Call it before the bundle is compiled, and write the code cache before restoring: V8 takes a code cache only
  * with the flags it was made with.
  * @param execArgv Node's own arguments (`process.execArgv`); a flag of `USER_SET` there leaves V8 alone
