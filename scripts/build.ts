@@ -70,8 +70,25 @@ async function precompiledRoutes (): Promise<string> {
   return `export const PRECOMPILED_ROUTES = { validators: ${object(entries.validators)}, serializers: ${object(entries.serializers)} }\n`
 }
 
+/** How Ajv's standalone code names the function that counts a string's length for minLength and maxLength. */
+const AJV_LENGTH = 'require("ajv/dist/runtime/ucs2length").default'
+
+/**
+ * Ajv's standalone code with src/code-point-length.ts counting string lengths in place of Ajv's `ucs2length`: the same
+ * length for every string, and the fixture check of 10,000 keys took 9 ms instead of 25 (issue 13).
+ * @throws when the code does not name Ajv's function as `AJV_LENGTH`: an Ajv that names it otherwise is seen, not
+ *   silently left slow
+ */
+function withCodePointLength (code: string): string {
+  if (!code.includes(AJV_LENGTH)) throw new Error(`precompiled: Ajv's code no longer requires ${AJV_LENGTH}`)
+  return code.replaceAll(AJV_LENGTH, 'require("./src/code-point-length.ts").codePointLength')
+}
+
 /** src/precompiled.ts and src/precompiled-routes.ts as the bundles have them, generated once for both builds. */
-const PRECOMPILED_MODULES: Record<string, string> = { precompiled: precompiledCheckers(), 'precompiled-routes': await precompiledRoutes() }
+const PRECOMPILED_MODULES: Record<string, string> = {
+  precompiled: withCodePointLength(precompiledCheckers()),
+  'precompiled-routes': withCodePointLength(await precompiledRoutes())
+}
 const precompiled: Plugin = {
   name: 'precompiled',
   setup (b) {

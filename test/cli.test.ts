@@ -30,6 +30,7 @@ t.test('issue 13: the CLI loads the docs UI on its first request, not at start, 
   t.match(started, /required node:http\n/, 'the probe sees what the start requires')
   t.notMatch(started, /swagger-ui/, 'the docs UI is not required by a start')
   t.notMatch(started, /required (node:)?fs\/promises\n/, 'nor node:fs/promises: the fixture file is read with node:fs\'s callback calls')
+  t.notMatch(started, /required ajv\/dist\/runtime\/ucs2length\n/, 'nor Ajv\'s length count: the precompiled checkers and validators use src/code-point-length.ts')
   const docs = await fetch(`${server.url}/docs/`)
   t.same([docs.status, (await docs.text()).includes('swagger-ui')], [200, true], 'the docs UI')
   const css = await fetch(`${server.url}/docs/static/swagger-ui.css`)
