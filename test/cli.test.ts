@@ -30,7 +30,7 @@ t.test('issue 13: the CLI loads the docs UI on its first request, not at start, 
   t.match(started, /required node:http\n/, 'the probe sees what the start requires')
   t.notMatch(started, /swagger-ui/, 'the docs UI is not required by a start')
   t.notMatch(started, /required (node:)?fs\/promises\n/, 'nor node:fs/promises: the fixture file is read with node:fs\'s callback calls')
-  t.notMatch(started, /required ajv\/dist\/runtime\/ucs2length\n/, 'nor Ajv\'s length count: the precompiled checkers and validators use src/code-point-length.ts')
+  t.notMatch(started, /required ajv\/dist\/runtime\/ucs2length\n/, 'nor does the precompiled code require Ajv\'s length count: it calls src/code-point-length.ts')
   const docs = await fetch(`${server.url}/docs/`)
   t.same([docs.status, (await docs.text()).includes('swagger-ui')], [200, true], 'the docs UI')
   const css = await fetch(`${server.url}/docs/static/swagger-ui.css`)
@@ -142,6 +142,29 @@ t.test('a bad setting or fixture file, or an admin token that opens the API too,
   // The bundle's precompiled fixture checker knows the date-time format (the build gives Ajv src/formats.ts).
   t.same([dated.code, dated.stdout, dated.stderr], [2, '', `flashback-mock: ${date}: $.repos[0].createdAt must match format "date-time"\n`])
   t.same([clash.code, clash.stderr], [2, `flashback-mock: ${DEFAULT_FIXTURES_PATH}: $.tokens[0].token is the admin token; give the admin token (--admin-token, FLASHBACK_MOCK_ADMIN_TOKEN) another value\n`], 'an admin token that is also a fixture token')
+})
+
+// The bundle's checkers and validators count lengths with src/code-point-length.ts (the build puts it in Ajv's
+// generated code): an emoji counts once, as Ajv counts it.
+t.test('issue 13: in the bundle, a length limit counts an emoji once, in the fixture file and in a request', async (t) => {
+  const emoji = (n: number): string => '\u{1F600}'.repeat(n)
+  const withKeyId = (id: string): string => {
+    const fixtures = JSON.parse(readFileSync(DEFAULT_FIXTURES_PATH, 'utf8'))
+    fixtures.repos[0].apiKeys[0].id = id
+    return JSON.stringify(fixtures)
+  }
+  const dir = t.testdir({ 'longest.json': withKeyId(emoji(500)), 'too-long.json': withKeyId(emoji(501)) })
+  const [server, tooLong] = await Promise.all([
+    startCli(t, ['--fixtures', join(dir, 'longest.json')]),
+    runCli(['--fixtures', join(dir, 'too-long.json')])
+  ])
+  t.same([tooLong.code, tooLong.stderr], [2, `flashback-mock: ${join(dir, 'too-long.json')}: $.repos[0].apiKeys[0].id must be 500 or fewer characters long\n`], 'a key id of 501 emoji is refused')
+  const create = async (name: string): Promise<[number, unknown]> => {
+    const res = await fetch(`${server.url}/repo/repo-photos/apikey`, { method: 'POST', headers: { Authorization: 'Bearer dev-token', 'Content-Type': 'application/json' }, body: JSON.stringify({ name, accessType: 'READ' }) })
+    return [res.status, ((await res.json()) as { message?: string }).message]
+  }
+  t.same(await create(emoji(255)), [200, undefined], 'a key id of 500 emoji loads, and a key name of 255 emoji is taken')
+  t.same(await create(emoji(256)), [400, 'body/name must be 255 or fewer characters long'], 'one of 256 is not')
 })
 
 t.test('a taken port, or an address this machine does not have, exits 1 with one line', async (t) => {
