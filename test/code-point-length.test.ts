@@ -25,8 +25,9 @@ t.test('surrogate pairs count once, any other code unit once, as Ajv counts', as
     t.equal(codePointLength(text), length, JSON.stringify(text))
     t.equal(ucs2length(text), length, `Ajv agrees on ${JSON.stringify(text)}`)
   }
-  // Twice in a row: the global expression keeps no position from one call to the next.
-  t.same([codePointLength('😀😀'), codePointLength('😀😀')], [2, 2])
+  // One call after another: the expression keeps no position between calls (a global one would start the second
+  // search after the first's match, past this surrogate).
+  t.same([codePointLength('ab😀'), codePointLength('😀')], [3, 1])
 })
 
 t.test('the same length as Ajv for any string of code units, surrogates often', async (t) => {
