@@ -4,8 +4,9 @@
 // request and ratios to each reference, each server warmed up first; start-up to the first 200 on /health (median of
 // 10; the CLI also without its compile cache), then the time of a first create-key request; RSS at the first 200,
 // once idle at least 30 s, and after the load; then
-// memory over 100,000 creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Servers alternate
-// (reference, mock, reference…) over 2 rounds; figures are medians. --smoke (CI): one short round and a short soak,
+// memory over 100,000 creates and 300,000 mixed requests (scripts/soak.ts on the bundle). Runs alternate: in each of
+// 2 rounds every server is started, then each scenario runs on each server in turn (reference, mock, …, then the
+// other way round); figures are medians. --smoke (CI): one short round and a short soak,
 // nothing asserted, nothing written.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -98,8 +99,8 @@ const cpuMicros = (pid: number): number => {
 
 /**
  * Resolves once a server has used no CPU for 200 ms (at most 10 s): when a load ends, autocannon drops the requests it
- * had in flight, and the server still works on them. The next run, or an RSS reading, waits for that to end instead
- * of counting it (50 lists of 10,000 keys took about 1 s of CPU after their run ended).
+ * had in flight, and the server still works on them. The next run, of any server, or an RSS reading, waits for that
+ * to end instead of counting it (50 lists of 10,000 keys took about 1 s of CPU after their run ended).
  */
 async function quiet (pid: number): Promise<void> {
   const until = performance.now() + 10_000
@@ -144,11 +145,13 @@ async function load ({ url, child }: Started, s: Scenario, duration = DURATION):
     headers: { authorization: `Bearer ${s.token ?? 'dev-token'}`, ...(s.body === undefined ? {} : json) },
     ...(s.body === undefined ? {} : { body: s.body })
   }
-  await quiet(child.pid as number)
   const before = cpuMicros(child.pid as number)
   const { stdout } = await run(process.execPath, [join(ROOT, 'bench', 'load.mjs'), JSON.stringify(options)], { maxBuffer: 1 << 20 })
   const result = JSON.parse(stdout) as Omit<Load, 'cpu'>
-  return { ...result, cpu: (cpuMicros(child.pid as number) - before) / Math.max(result.total, 1) }
+  const cpu = (cpuMicros(child.pid as number) - before) / Math.max(result.total, 1)
+  // After the run, not counted: the next run, of this server or another, starts on an idle machine.
+  await quiet(child.pid as number)
+  return { ...result, cpu }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'flashback-bench-'))
@@ -189,22 +192,34 @@ const starts = new Map<string, number[]>()
 const firstCreates = new Map<string, number[]>()
 const memory = new Map<string, { first: number[], loaded: number[] }>()
 for (let round = 0; round < ROUNDS; round++) {
+  // Every server is started and warmed up, then each scenario runs on each server back to back: a ratio compares runs
+  // seconds apart, not a minute apart. On this shared machine one server's CPU per create key moved between 82 and
+  // 142 us from one run to the next (5 runs of 30,000 requests in one process, 3 processes): with each server's runs in
+  // a block, as before, a slow minute fell on one server (create key at 10 connections 0.49-1.08x the reference
+  // over 4 runs of the bench with the same code, issue 13).
   const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse()
+  const started = new Map<Server, Started>()
   for (const server of order) {
-    const started = await start(server, logFile)
+    const one = await start(server, join(dir, `server-${started.size}.log`))
+    started.set(server, one)
     memory.set(server.name, memory.get(server.name) ?? { first: [], loaded: [] })
-    memory.get(server.name)?.first.push(rss(started.child.pid as number))
+    memory.get(server.name)?.first.push(rss(one.child.pid as number))
     // The warm-up, not measured: SCENARIOS[0] is create key at 10 connections.
-    await load(started, SCENARIOS[0] as Scenario, WARMUP)
-    for (const s of SCENARIOS.filter((s) => server.only === undefined || server.only.includes(s.name))) {
-      const key = `${s.name} @${s.connections}`
-      if (!results.has(key)) results.set(key, new Map())
-      const byServer = results.get(key) as Map<string, Load[]>
-      byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started, s)])
+    await load(one, SCENARIOS[0] as Scenario, WARMUP)
+  }
+  for (const [index, s] of SCENARIOS.entries()) {
+    const key = `${s.name} @${s.connections}`
+    if (!results.has(key)) results.set(key, new Map())
+    const byServer = results.get(key) as Map<string, Load[]>
+    // Which server goes first alternates from scenario to scenario, and from round to round.
+    const servers = (index + round) % 2 === 0 ? SERVERS : [...SERVERS].reverse()
+    for (const server of servers.filter((server) => server.only === undefined || server.only.includes(s.name))) {
+      byServer.set(server.name, [...(byServer.get(server.name) ?? []), await load(started.get(server) as Started, s)])
     }
-    await quiet(started.child.pid as number)
-    memory.get(server.name)?.loaded.push(rss(started.child.pid as number))
-    await stop(started)
+  }
+  for (const [server, one] of started) {
+    memory.get(server.name)?.loaded.push(rss(one.child.pid as number))
+    await stop(one)
   }
 }
 // Interleaved, one start of each server in turn, as the loads are: a shared machine's speed drifts over a minute, and
