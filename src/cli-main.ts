@@ -56,10 +56,14 @@ export async function main (): Promise<boolean> {
   const fixtures = await loadStartFixtures(config.fixtures, config.adminToken).catch((err: FixtureError) => fail(err.message, EXIT_USAGE))
   const [{ buildServer, listen }, { default: closeWithGrace }] = await Promise.all([import('./server.js'), import('close-with-grace')])
   // A person at a terminal gets pretty lines and the banner, in colour unless NO_COLOR is set and not empty
-  // (no-color.org); anything else, JSON. pino-pretty is loaded only then: containers and CI skip its ~50 ms import.
+  // (no-color.org); anything else, JSON lines, written once per turn of the event loop. pino-pretty is loaded only
+  // then: containers and CI skip its ~50 ms import.
   const terminal = process.stdout.isTTY
   const colorize = terminal && [undefined, ''].includes(process.env.NO_COLOR)
-  const app = await buildServer(config, fixtures, terminal ? (await import('./pretty-log.js')).prettyLogStream(colorize) : undefined)
+  const logStream = terminal
+    ? import('./pretty-log.js').then(({ prettyLogStream }) => prettyLogStream(colorize))
+    : import('./log-destination.js').then(({ logDestination }) => logDestination(1))
+  const app = await logStream.then(async (stream) => await buildServer(config, fixtures, stream))
     .catch((err: unknown) => err instanceof FixtureWatchError ? fail(err.message, EXIT_ENVIRONMENT) : Promise.reject(err))
 
   closeWithGrace({ delay: GRACE_MS, skip: FAULT_SIGNALS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
