@@ -15,8 +15,8 @@ type Fallback = Omit<ReturnType<typeof pino.destination>, 'write'> & { write (by
  * exits.
  * - **Why:** pino's default destination (sonic-boom, asynchronous) hands each write to a libuv worker thread, and
  *   on this 2-core VM those hand-offs cost more than the writes: logging took 16-21 us of a create-key request's
- *   94-130 us of CPU. Lines batched per turn and written at once took 5.5-16.5 us per request less than it (medians
- *   of paired runs of 10,000 requests, 12-30 rounds each, 5 times), with no worker thread.
+ *   94-130 us of CPU. With this destination the CLI used 11-11.5 us less CPU per create key (93 against 103 us:
+ *   medians of the paired differences over 30 alternated rounds of 10,000 requests, both servers running, 2 runs).
  * - **When the write cannot complete at once** (a pipe whose reader is behind: EAGAIN, or a short write), or fails
  *   (EPIPE, a reader gone), the rest of that batch and every later line go to pino's own destination for good, in
  *   order: it retries every 100 ms without blocking requests, and stops logging on EPIPE, as the CLI did before.
