@@ -9,6 +9,19 @@ import pino, { type DestinationStream } from 'pino'
  */
 type Fallback = Omit<ReturnType<typeof pino.destination>, 'write'> & { write (bytes: Buffer): boolean }
 
+/** The most a write to pino's destination holds, in bytes: sonic-boom's own most (`maxWrite`), 16 KiB. */
+const MAX_WRITE = 16 * 1024
+
+/**
+ * Gives bytes to pino's destination in writes of at most MAX_WRITE, as it would cut the lines it is given one by one.
+ * One write larger than a pipe holds (64 KiB) is taken only in part, and sonic-boom waits 100 ms to retry the rest:
+ * a backlog of a few MB then drained about 6 times slower. And a write under way as the process exits is not
+ * waited for, so at most MAX_WRITE bytes may be cut off then, as before.
+ */
+function toFallback (fallback: Fallback, bytes: Buffer): void {
+  for (let start = 0; start < bytes.length; start += MAX_WRITE) fallback.write(bytes.subarray(start, start + MAX_WRITE))
+}
+
 /**
  * A pino destination for a file descriptor (the CLI's stdout) that writes the lines logged in one turn of the event
  * loop together, with one synchronous write once that turn's callbacks have run (`setImmediate`), or as the process
@@ -33,7 +46,7 @@ export function logDestination (fd: number): DestinationStream {
     const text = batch
     batch = ''
     if (fallback !== undefined) {
-      fallback.write(Buffer.from(text))
+      toFallback(fallback, Buffer.from(text))
       return
     }
     let rest: Buffer
@@ -45,11 +58,11 @@ export function logDestination (fd: number): DestinationStream {
       rest = Buffer.from(text)
     }
     fallback = destination(false)
-    fallback.write(rest)
+    toFallback(fallback, rest)
   }
-  // The turn in which the process exits runs no more callbacks: its lines are written here, after any pino's
-  // destination still holds, by a synchronous one that waits for a reader that is behind (pino's destination writes
-  // its own on exit, but a write it started then would be cut off).
+  // The turn in which the process exits runs no more callbacks: its lines are written here, by a synchronous
+  // destination that waits for a reader that is behind, after what pino's destination still holds. pino's destination
+  // writes that on exit too, but later; the write it has under way (MAX_WRITE bytes at most) is not waited for.
   process.once('exit', () => {
     if (batch === '') return
     fallback?.flushSync()
