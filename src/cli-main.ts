@@ -63,7 +63,7 @@ export async function main (): Promise<boolean> {
   const logStream = terminal
     ? import('./pretty-log.js').then(({ prettyLogStream }) => prettyLogStream(colorize))
     : import('./log-destination.js').then(({ logDestination }) => logDestination(1))
-  const app = await logStream.then(async (stream) => await buildServer(config, fixtures, stream))
+  const app = await logStream.then((stream) => buildServer(config, fixtures, stream))
     .catch((err: unknown) => err instanceof FixtureWatchError ? fail(err.message, EXIT_ENVIRONMENT) : Promise.reject(err))
 
   closeWithGrace({ delay: GRACE_MS, skip: FAULT_SIGNALS, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
