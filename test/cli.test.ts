@@ -20,8 +20,26 @@ t.jobs = 3
 
 /** A preload that writes `required <request>` on stderr for each module required. */
 const REPORT_LOADS = fileURLToPath(new URL('./probes/report-loads.js', import.meta.url))
+/** A preload that writes `stdout-write sync|async <lines>` on stderr for each write to stdout through node:fs. */
+const REPORT_STDOUT_WRITES = fileURLToPath(new URL('./probes/report-stdout-writes.js', import.meta.url))
 /** A preload that writes `test-listening <port>` on stderr once the server listens. */
 const ANNOUNCE_LISTENING = fileURLToPath(new URL('./probes/announce-listening.js', import.meta.url))
+
+t.test('issue 13: JSON log lines are written by the main thread, those answered together in one write, none by a worker thread', async (t) => {
+  const server = await startCli(t, [], {}, ['--import', REPORT_STDOUT_WRITES])
+  const creates = Array.from({ length: 50 }, async () => await fetch(`${server.url}/repo/repo-photos/apikey`, {
+    method: 'POST', headers: { authorization: 'Bearer dev-token', 'content-type': 'application/json' }, body: '{"name":"batched","accessType":"READ"}'
+  }).then((answer) => answer.status))
+  t.same(new Set(await Promise.all(creates)), new Set([200]))
+  const completed = (l: Record<string, unknown>): boolean => l.msg === 'request completed'
+  await server.waitForLog(() => server.logs.filter(completed).length === 50, 'the 50 request lines')
+  // Once it has exited, its stdout and stderr are complete.
+  t.equal(await server.stop(), 0)
+  const writes = [...server.stderr().matchAll(/stdout-write (sync|async) (\d+)\n/g)]
+  t.same(writes.filter(([, kind]) => kind === 'async'), [], 'none handed to libuv\'s worker threads (pino\'s default destination)')
+  t.equal(writes.reduce((sum, [, , n]) => sum + Number(n), 0), server.logs.length, 'every line written by the main thread')
+  t.ok(writes.some(([, , n]) => Number(n) > 1), `requests answered together share a write: ${writes.map(([, , n]) => n).join(', ')}`)
+})
 
 t.test('issue 13: the CLI loads the docs UI on its first request, not at start, and serves it and the YAML document', async (t) => {
   const server = await startCli(t, [], {}, ['--import', REPORT_LOADS, '--import', ANNOUNCE_LISTENING])
