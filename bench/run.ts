@@ -1,6 +1,6 @@
 // `npm run bench [-- --smoke]`: flashback-mock against two bare node:http references doing the same create-key work,
 // and a minimal Fastify route (create key only), in one run, with autocannon in its own process. Prints a markdown
-// table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency, the server's CPU time per
+// table (and writes it to BENCHMARKS.md unless --smoke): req/s, p50/p99/p99.9 latency (exact, bench/load.mjs), the server's CPU time per
 // request and ratios to each reference, each server warmed up first; start-up to the first 200 on /health (median of
 // 10; the CLI also without its compile cache), then the time of a first create-key request; RSS at the first 200,
 // once idle at least 30 s, and after the load; then
@@ -274,7 +274,7 @@ for (const [key, byServer] of results) {
   const med = (server: string, field: keyof Load): number => median((byServer.get(server) ?? []).map((l) => l[field]))
   for (const server of SERVERS.map((s) => s.name).filter((server) => byServer.has(server))) {
     lines.push(`| ${name} | ${connections} | ${server} | ${fmt(med(server, 'requests'))} | ${fmt(med(server, 'requests') / med(ref, 'requests'), 2)} | ${fmt(med(server, 'requests') / med(limit, 'requests'), 2)} | ` +
-      `${fmt(med(server, 'p50'), 1)} | ${fmt(med(server, 'p99'), 1)} | ${fmt(med(server, 'p999'), 1)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ` +
+      `${fmt(med(server, 'p50'), 2)} | ${fmt(med(server, 'p99'), 2)} | ${fmt(med(server, 'p999'), 2)} | ${fmt(med(server, 'p99') / Math.max(med(ref, 'p99'), 0.001), 2)} | ` +
       `${fmt(med(server, 'cpu'), 1)} | ${fmt(med(server, 'cpu') / med(ref, 'cpu'), 2)} | ${fmt(med(server, 'non2xx'))} |`)
   }
 }
@@ -297,5 +297,5 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${proces
 const table = [`Machine: ${machine}`, '', ...lines, '', 'Memory (`scripts/soak.ts` on dist/cli.cjs, pipelined over one socket; `npm run soak` alone runs 1,000,000 requests):', '', '```', soak.trimEnd(), '```'].join('\n')
 process.stdout.write(`${table}\n`)
 if (!smoke) {
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the bundled CLI, info logging into a file, the journal on) against two bare node:http servers doing the same create-key work, and a minimal Fastify route (the create-key route with its schemas, nothing else). Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nMade by \`npm run bench\` (bench/run.ts): flashback-mock as shipped (the bundled CLI, info logging into a file, the journal on) against two bare node:http servers doing the same create-key work, and a minimal Fastify route (the create-key route with its schemas, nothing else). Ratios are to the randomBytes reference (× reference) and to the pooled-id one (× limit), measured in the same run. Latency percentiles are of every answer's own time (bench/load.mjs), not autocannon's histogram, which keeps whole ms. A shared 2-core machine is noisy: compare ratios, not absolute figures.\n\n${table}\n`)
 }
